@@ -1,0 +1,542 @@
+//! The emulated account: web apps, their domains and certificates, and their JSON forms.
+//!
+//! # State JSON (`GET /__emulator/state`, [`crate::Emulator::state`])
+//!
+//! ```json
+//! {
+//!   "apps": [
+//!     {
+//!       "server_id": 1,
+//!       "app_id": 1,
+//!       "name": "app-1-1",
+//!       "domains": [ {domain object exactly as the API returns it}, ... ],
+//!       "ssl": {
+//!         "basic": null | {certificate object as GET .../ssl returns it,
+//!                          "covered_domains": ["a.example.test", ...],
+//!                          "redeploy_count": 0},
+//!         "advanced": {"advancedSSL": false, "autoSSL": false},
+//!         "domains": {
+//!           "a.example.test": {certificate object, "domain_id": 100001,
+//!                              "covered_domains": ["a.example.test"], "redeploy_count": 0}
+//!         }
+//!       }
+//!     }
+//!   ]
+//! }
+//! ```
+//! Apps are ordered by `(server_id, app_id)`, domains by id (creation order).
+//! `covered_domains` of a basic Let's Encrypt certificate is the list of domain names on the
+//! app when it was installed or last redeployed (PUT); `redeploy_count` counts those PUTs.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::clock;
+use crate::config::{EmulatorConfig, SslMode};
+
+/// First domain id: far from app and certificate ids so a client mixing them up gets a 404.
+const FIRST_DOMAIN_ID: u64 = 100_001;
+/// First certificate id, same reason.
+const FIRST_CERTIFICATE_ID: u64 = 900_001;
+/// Let's Encrypt certificates last 90 days and are renewed 30 days before expiry.
+const LETSENCRYPT_VALID_DAYS: u64 = 90;
+const LETSENCRYPT_RENEW_AFTER_DAYS: u64 = 60;
+/// Validity given to uploaded (custom) certificates.
+const CUSTOM_VALID_DAYS: u64 = 365;
+
+/// `type` of a domain.
+pub const DOMAIN_TYPES: &[&str] = &["alias", "primary", "redirect"];
+/// `redirection` of a domain.
+pub const REDIRECTIONS: &[&str] = &["none", "www", "non-www"];
+
+/// One domain record, as the API shows it.
+#[derive(Debug, Clone)]
+pub struct Domain {
+    pub id: u64,
+    pub name: String,
+    pub domain_type: String,
+    pub www: bool,
+    pub redirection: String,
+    pub wildcard: bool,
+    pub created_at: String,
+}
+
+impl Domain {
+    /// The documented domain object; `www`/`wildcard` are integers 0/1 as RunCloud returns them.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "type": self.domain_type,
+            "www": u8::from(self.www),
+            "redirection": self.redirection,
+            "wildcard": u8::from(self.wildcard),
+            // [assumed] the documented example shows "cloudflare"; a domain added through the
+            // API without a DNS integration is taken to have none.
+            "dns_integration": Value::Null,
+            "status": Value::Null,
+            "created_at": self.created_at,
+        })
+    }
+}
+
+/// How a certificate was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertificateMethod {
+    LetsEncrypt,
+    Custom,
+}
+
+impl CertificateMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertificateMethod::LetsEncrypt => "letsencrypt",
+            CertificateMethod::Custom => "custom",
+        }
+    }
+
+    fn humanized(self) -> &'static str {
+        match self {
+            CertificateMethod::LetsEncrypt => "Let's Encrypt",
+            CertificateMethod::Custom => "Custom",
+        }
+    }
+}
+
+/// Settings a certificate is installed with (shared/RUNCLOUD_API.md §4).
+#[derive(Debug, Clone)]
+pub struct CertificateSettings {
+    pub method: CertificateMethod,
+    pub enable_http: bool,
+    pub enable_hsts: bool,
+    pub authorization_method: String,
+    pub staging: bool,
+    pub ssl_protocol_id: u64,
+}
+
+impl CertificateSettings {
+    /// What `--ssl letsencrypt|custom|advanced-auto` installs.
+    pub fn default_for(method: CertificateMethod) -> Self {
+        CertificateSettings {
+            method,
+            enable_http: false,
+            enable_hsts: false,
+            authorization_method: "http-01".into(),
+            staging: false,
+            ssl_protocol_id: 2,
+        }
+    }
+}
+
+/// A basic (whole web app) or per-domain certificate.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    pub id: u64,
+    pub settings: CertificateSettings,
+    pub valid_until: String,
+    pub renewal_date: Option<String>,
+    pub created_at: String,
+    /// Domain names the certificate was issued for (at install and at each redeploy).
+    pub covered_domains: Vec<String>,
+    pub redeploy_count: u64,
+}
+
+impl Certificate {
+    fn issue(id: u64, settings: CertificateSettings, covered_domains: Vec<String>) -> Self {
+        let (valid_until, renewal_date) = validity(settings.method);
+        Certificate {
+            id,
+            settings,
+            valid_until,
+            renewal_date,
+            created_at: clock::now_timestamp(),
+            covered_domains,
+            redeploy_count: 0,
+        }
+    }
+
+    /// Re-issues a Let's Encrypt certificate for `covered_domains`.
+    pub fn redeploy(&mut self, covered_domains: Vec<String>) {
+        let (valid_until, renewal_date) = validity(self.settings.method);
+        self.valid_until = valid_until;
+        self.renewal_date = renewal_date;
+        self.covered_domains = covered_domains;
+        self.redeploy_count += 1;
+    }
+
+    /// The certificate object as GET .../ssl returns it (fields [seen], values [assumed]).
+    pub fn to_json(&self) -> Value {
+        let settings = &self.settings;
+        json!({
+            "id": self.id,
+            "method": settings.method.as_str(),
+            "method_humanize": settings.method.humanized(),
+            "enableHttp": settings.enable_http,
+            "enableHsts": settings.enable_hsts,
+            "authorizationMethod": match settings.method {
+                CertificateMethod::LetsEncrypt => Value::from(settings.authorization_method.clone()),
+                CertificateMethod::Custom => Value::Null,
+            },
+            "staging": settings.staging,
+            "api_id": Value::Null,
+            "ssl_protocol_id": settings.ssl_protocol_id,
+            "validUntil": self.valid_until,
+            "renewal_date": self.renewal_date,
+            "created_at": self.created_at,
+        })
+    }
+
+    /// The API object plus what tests assert on.
+    fn to_state_json(&self) -> Value {
+        let mut object = self.to_json();
+        object["covered_domains"] = json!(self.covered_domains);
+        object["redeploy_count"] = json!(self.redeploy_count);
+        object
+    }
+}
+
+fn validity(method: CertificateMethod) -> (String, Option<String>) {
+    match method {
+        CertificateMethod::LetsEncrypt => (
+            clock::timestamp_after_now(LETSENCRYPT_VALID_DAYS),
+            Some(clock::timestamp_after_now(LETSENCRYPT_RENEW_AFTER_DAYS)),
+        ),
+        CertificateMethod::Custom => (clock::timestamp_after_now(CUSTOM_VALID_DAYS), None),
+    }
+}
+
+/// One web app with its domains and SSL state.
+#[derive(Debug, Clone)]
+pub struct WebApp {
+    pub server_id: u64,
+    pub app_id: u64,
+    pub name: String,
+    pub created_at: String,
+    pub domains: Vec<Domain>,
+    pub basic_certificate: Option<Certificate>,
+    pub advanced_ssl: bool,
+    pub auto_ssl: bool,
+    /// Per-domain certificates by domain id.
+    pub domain_certificates: BTreeMap<u64, Certificate>,
+}
+
+impl WebApp {
+    fn new(server_id: u64, app_id: u64) -> Self {
+        WebApp {
+            server_id,
+            app_id,
+            name: format!("app-{server_id}-{app_id}"),
+            created_at: clock::now_timestamp(),
+            domains: Vec::new(),
+            basic_certificate: None,
+            advanced_ssl: false,
+            auto_ssl: false,
+            domain_certificates: BTreeMap::new(),
+        }
+    }
+
+    /// The documented web app object (bare, no `data` wrapper).
+    pub fn to_json(&self) -> Value {
+        let root = format!("/home/runcloud/webapps/{}", self.name);
+        json!({
+            "id": self.app_id,
+            "server_user_id": self.server_id * 1000 + 1,
+            "name": self.name,
+            "rootPath": root,
+            "publicPath": root,
+            "phpVersion": "php83rc",
+            "stack": "hybrid",
+            "stackMode": "production",
+            "type": "wordpress",
+            "defaultApp": false,
+            "alias": Value::Null,
+            "pullKey1": pull_key(self.server_id, self.app_id, 1),
+            "pullKey2": pull_key(self.server_id, self.app_id, 2),
+            "created_at": self.created_at,
+        })
+    }
+
+    pub fn domain(&self, domain_id: u64) -> Option<&Domain> {
+        self.domains.iter().find(|domain| domain.id == domain_id)
+    }
+
+    pub fn domain_mut(&mut self, domain_id: u64) -> Option<&mut Domain> {
+        self.domains.iter_mut().find(|domain| domain.id == domain_id)
+    }
+
+    pub fn domain_names(&self) -> Vec<String> {
+        self.domains.iter().map(|domain| domain.name.clone()).collect()
+    }
+
+    /// `{"advancedSSL", "autoSSL"}` as GET ssl/advanced returns it.
+    pub fn advanced_mode_json(&self) -> Value {
+        json!({ "advancedSSL": self.advanced_ssl, "autoSSL": self.auto_ssl })
+    }
+
+    fn to_state_json(&self) -> Value {
+        let domain_certificates: serde_json::Map<String, Value> = self
+            .domain_certificates
+            .iter()
+            .filter_map(|(domain_id, certificate)| {
+                let domain = self.domain(*domain_id)?;
+                let mut object = certificate.to_state_json();
+                object["domain_id"] = json!(domain_id);
+                Some((domain.name.clone(), object))
+            })
+            .collect();
+        json!({
+            "server_id": self.server_id,
+            "app_id": self.app_id,
+            "name": self.name,
+            "domains": self.domains.iter().map(Domain::to_json).collect::<Vec<_>>(),
+            "ssl": {
+                "basic": self.basic_certificate.as_ref().map(Certificate::to_state_json),
+                "advanced": self.advanced_mode_json(),
+                "domains": domain_certificates,
+            },
+        })
+    }
+}
+
+/// A stable, fake 32-hex-digit deploy key.
+fn pull_key(server_id: u64, app_id: u64, which: u64) -> String {
+    let mixed = server_id
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(app_id.wrapping_mul(0xC2B2_AE3D_27D4_EB4F))
+        .wrapping_add(which);
+    format!("{mixed:016x}{:016x}", mixed.rotate_left(29) ^ 0x5851_F42D_4C95_7F2D)
+}
+
+/// Why a web app could not be found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AppLookupError {
+    UnknownServer,
+    UnknownWebApp,
+}
+
+/// The whole emulated account.
+#[derive(Debug, Clone)]
+pub struct World {
+    apps: BTreeMap<(u64, u64), WebApp>,
+    next_domain_id: u64,
+    next_certificate_id: u64,
+    initial_ssl: SslMode,
+}
+
+impl World {
+    /// The initial state for a configuration: its apps, SSL mode and seeded domains.
+    pub fn new(config: &EmulatorConfig) -> Self {
+        let mut world = World {
+            apps: BTreeMap::new(),
+            next_domain_id: FIRST_DOMAIN_ID,
+            next_certificate_id: FIRST_CERTIFICATE_ID,
+            initial_ssl: config.ssl,
+        };
+        for &(server_id, app_id) in &config.apps {
+            world.ensure_app(server_id, app_id);
+            world.seed(server_id, app_id, config.seed_domains);
+        }
+        world
+    }
+
+    /// Creates a web app with the initial SSL mode if it does not exist; true when created.
+    fn ensure_app(&mut self, server_id: u64, app_id: u64) -> bool {
+        if self.apps.contains_key(&(server_id, app_id)) {
+            return false;
+        }
+        let mut app = WebApp::new(server_id, app_id);
+        match self.initial_ssl {
+            SslMode::None => {}
+            SslMode::LetsEncrypt | SslMode::Custom => {
+                let method = if self.initial_ssl == SslMode::Custom {
+                    CertificateMethod::Custom
+                } else {
+                    CertificateMethod::LetsEncrypt
+                };
+                let id = self.allocate_certificate_id();
+                app.basic_certificate = Some(Certificate::issue(
+                    id,
+                    CertificateSettings::default_for(method),
+                    Vec::new(),
+                ));
+            }
+            SslMode::Advanced => app.advanced_ssl = true,
+            SslMode::AdvancedAuto => {
+                app.advanced_ssl = true;
+                app.auto_ssl = true;
+            }
+        }
+        self.apps.insert((server_id, app_id), app);
+        true
+    }
+
+    pub fn allocate_domain_id(&mut self) -> u64 {
+        let id = self.next_domain_id;
+        self.next_domain_id += 1;
+        id
+    }
+
+    pub fn allocate_certificate_id(&mut self) -> u64 {
+        let id = self.next_certificate_id;
+        self.next_certificate_id += 1;
+        id
+    }
+
+    /// Finds a web app, telling an unknown server from an unknown app on a known server.
+    pub fn lookup(&self, server_id: u64, app_id: u64) -> Result<&WebApp, AppLookupError> {
+        self.apps
+            .get(&(server_id, app_id))
+            .ok_or_else(|| self.lookup_error(server_id))
+    }
+
+    pub fn lookup_mut(
+        &mut self,
+        server_id: u64,
+        app_id: u64,
+    ) -> Result<&mut WebApp, AppLookupError> {
+        let error = self.lookup_error(server_id);
+        self.apps.get_mut(&(server_id, app_id)).ok_or(error)
+    }
+
+    fn lookup_error(&self, server_id: u64) -> AppLookupError {
+        if self.apps.keys().any(|&(server, _)| server == server_id) {
+            AppLookupError::UnknownWebApp
+        } else {
+            AppLookupError::UnknownServer
+        }
+    }
+
+    /// Whether any web app on the server already has this domain name.
+    ///
+    /// [assumed] RunCloud refuses a name that another web app on the same server already serves
+    /// (nginx could not route it); different servers (extra targets behind a load balancer) may
+    /// share a name.
+    pub fn server_has_domain(&self, server_id: u64, name: &str) -> bool {
+        self.apps
+            .values()
+            .filter(|app| app.server_id == server_id)
+            .any(|app| app.domains.iter().any(|domain| domain.name == name))
+    }
+
+    /// Adds a domain (already validated) and, under advanced SSL with autoSSL, its certificate.
+    pub fn insert_domain(
+        &mut self,
+        server_id: u64,
+        app_id: u64,
+        mut domain: Domain,
+    ) -> Result<Domain, AppLookupError> {
+        self.lookup(server_id, app_id)?;
+        domain.id = self.allocate_domain_id();
+        let certificate_id = self.allocate_certificate_id();
+        let app = self.lookup_mut(server_id, app_id)?;
+        if app.advanced_ssl && app.auto_ssl {
+            // [seen] with autoSSL RunCloud issues the new domain's certificate by itself.
+            app.domain_certificates.insert(
+                domain.id,
+                Certificate::issue(
+                    certificate_id,
+                    CertificateSettings::default_for(CertificateMethod::LetsEncrypt),
+                    vec![domain.name.clone()],
+                ),
+            );
+        }
+        app.domains.push(domain.clone());
+        Ok(domain)
+    }
+
+    /// Issues a new certificate with a fresh id.
+    pub fn issue_certificate(
+        &mut self,
+        settings: CertificateSettings,
+        covered_domains: Vec<String>,
+    ) -> Certificate {
+        let id = self.allocate_certificate_id();
+        Certificate::issue(id, settings, covered_domains)
+    }
+
+    /// Adds `count` domains `site-N.example.test` (N from 1, skipping names taken on the server),
+    /// creating the web app first when it does not exist.
+    pub fn seed(&mut self, server_id: u64, app_id: u64, count: usize) {
+        let created = self.ensure_app(server_id, app_id);
+        let mut number: u64 = 1;
+        let mut added = 0;
+        while added < count {
+            let name = format!("site-{number}.example.test");
+            number += 1;
+            if self.server_has_domain(server_id, &name) {
+                continue;
+            }
+            let domain = Domain {
+                id: 0,
+                name,
+                domain_type: "alias".into(),
+                www: false,
+                redirection: "none".into(),
+                wildcard: false,
+                created_at: clock::now_timestamp(),
+            };
+            if self.insert_domain(server_id, app_id, domain).is_err() {
+                return;
+            }
+            added += 1;
+        }
+        // The certificate of a new app's initial state (--ssl) covers what it was seeded with.
+        if let (true, Ok(app)) = (created, self.lookup_mut(server_id, app_id)) {
+            let names = app.domain_names();
+            if let Some(certificate) = app.basic_certificate.as_mut() {
+                certificate.covered_domains = names;
+            }
+        }
+    }
+
+    /// Domain names of one web app (empty when it does not exist).
+    pub fn domain_names(&self, server_id: u64, app_id: u64) -> Vec<String> {
+        self.lookup(server_id, app_id)
+            .map(WebApp::domain_names)
+            .unwrap_or_default()
+    }
+
+    /// The state JSON documented at the top of this module.
+    pub fn to_json(&self) -> Value {
+        json!({ "apps": self.apps.values().map(WebApp::to_state_json).collect::<Vec<_>>() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_and_covers_with_initial_certificate() {
+        let config = EmulatorConfig {
+            apps: vec![(1, 1), (1, 2)],
+            seed_domains: 3,
+            ssl: SslMode::LetsEncrypt,
+            ..EmulatorConfig::default()
+        };
+        let world = World::new(&config);
+        let state = world.to_json();
+        assert_eq!(state["apps"][0]["domains"][0]["name"], "site-1.example.test");
+        assert_eq!(state["apps"][0]["domains"][0]["www"], 0);
+        // Same server: the second app's names must not clash with the first's.
+        assert_eq!(state["apps"][1]["domains"][0]["name"], "site-4.example.test");
+        assert_eq!(
+            state["apps"][0]["ssl"]["basic"]["covered_domains"],
+            json!(["site-1.example.test", "site-2.example.test", "site-3.example.test"])
+        );
+    }
+
+    #[test]
+    fn tells_unknown_server_from_unknown_app() {
+        let world = World::new(&EmulatorConfig::default());
+        assert_eq!(
+            world.lookup(2, 1).err(),
+            Some(AppLookupError::UnknownServer)
+        );
+        assert_eq!(
+            world.lookup(1, 2).err(),
+            Some(AppLookupError::UnknownWebApp)
+        );
+    }
+}

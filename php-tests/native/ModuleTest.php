@@ -1,0 +1,86 @@
+<?php
+/**
+ * The extension as PHP sees it: functions, classes, reflection, phpinfo().
+ */
+
+namespace WU_RunCloud_Tests;
+
+final class ModuleTest extends Native_Test_Case {
+
+	private const FUNCTIONS = [
+		'wu_runcloud_version',
+		'wu_runcloud_config',
+		'wu_runcloud_test_connection',
+		'wu_runcloud_list_domains',
+		'wu_runcloud_find_domain',
+		'wu_runcloud_add_domain',
+		'wu_runcloud_remove_domain',
+		'wu_runcloud_redeploy_ssl',
+	];
+
+	private const EXCEPTIONS = [
+		'WU\RunCloud\ConfigException',
+		'WU\RunCloud\ValidationException',
+		'WU\RunCloud\ApiException',
+		'WU\RunCloud\TransportException',
+	];
+
+	public function test_version_is_semver(): void {
+		$this->assertMatchesRegularExpression('/^\d+\.\d+\.\d+/', wu_runcloud_version());
+	}
+
+	public function test_every_function_is_registered(): void {
+		$extension = new \ReflectionExtension('wu_runcloud');
+		$this->assertEqualsCanonicalizing(self::FUNCTIONS, array_keys($extension->getFunctions()));
+	}
+
+	public function test_exception_hierarchy(): void {
+		$this->assertTrue(is_subclass_of('WU\RunCloud\Exception', \RuntimeException::class));
+		foreach (self::EXCEPTIONS as $class) {
+			$this->assertTrue(class_exists($class), $class);
+			$this->assertTrue(is_subclass_of($class, 'WU\RunCloud\Exception'), $class);
+		}
+		$this->assertTrue(method_exists('WU\RunCloud\ApiException', 'getErrors'));
+	}
+
+	public function test_reflection_lists_functions_and_classes(): void {
+		$result = Php_Script::run('<?php passthru(escapeshellarg(PHP_BINARY) . " --re wu_runcloud");');
+		$this->assertSame(0, $result['exit'], $result['stderr']);
+		foreach (self::FUNCTIONS as $function) {
+			$this->assertStringContainsString("function {$function} ", $result['stdout']);
+		}
+		foreach (array_merge(['WU\RunCloud\Exception'], self::EXCEPTIONS) as $class) {
+			$this->assertStringContainsString("class {$class} ", $result['stdout']);
+		}
+	}
+
+	public function test_phpinfo_section_shows_configuration_without_secrets(): void {
+		$url    = $this->emulator()->base_url();
+		$script = '<?php
+			define("WU_RUNCLOUD_API_TOKEN", "' . self::TOKEN . '");
+			define("WU_RUNCLOUD_API_KEY", "' . self::KEY . '");
+			define("WU_RUNCLOUD_API_SECRET", "' . self::SECRET . '");
+			define("WU_RUNCLOUD_SERVER_ID", 3);
+			define("WU_RUNCLOUD_APP_ID", "4");
+			define("WU_RUNCLOUD_EXTRA_TARGETS", "5:6");
+			define("WU_RUNCLOUD_API_URL", "' . $url . '");
+			phpinfo(INFO_MODULES);';
+		$result = Php_Script::run($script);
+		$this->assertSame(0, $result['exit'], $result['stderr']);
+		$out = $result['stdout'];
+		$this->assertMatchesRegularExpression('/wu_runcloud support => enabled/', $out);
+		$this->assertMatchesRegularExpression('/version => \d+\.\d+\.\d+/', $out);
+		$this->assertMatchesRegularExpression('/API version in use => v3/', $out);
+		$this->assertStringContainsString('API root => ' . $url, $out);
+		$this->assertMatchesRegularExpression('/targets => 2/', $out);
+		$this->assertMatchesRegularExpression('/TLS roots => system/', $out);
+		$this->assertMatchesRegularExpression('/configured => yes/', $out);
+		$this->assertNoSecret($out . $result['stderr'], 'phpinfo() output');
+	}
+
+	public function test_phpinfo_when_not_configured(): void {
+		$result = Php_Script::run('<?php phpinfo(INFO_MODULES);');
+		$this->assertSame(0, $result['exit'], $result['stderr']);
+		$this->assertMatchesRegularExpression('/configured => no/', $result['stdout']);
+	}
+}

@@ -1,0 +1,115 @@
+<?php
+/**
+ * The SSL step after an add, for each SSL state a web app can be in, and redeploy_ssl().
+ * One emulator per SSL mode, started per test (the mode is a start-up flag).
+ */
+
+namespace WU_RunCloud_Tests;
+
+final class SslTest extends Native_Test_Case {
+
+	private function with_ssl_mode(string $mode, callable $test): void {
+		$emulator = Emulator::start(['--token', self::TOKEN, '--api-key', self::KEY, '--api-secret', self::SECRET, '--ssl', $mode]);
+		try {
+			$test($emulator);
+		} finally {
+			$emulator->stop();
+		}
+	}
+
+	private function opts(Emulator $emulator, string $version = 'v3', array $extra = []): array {
+		$auth = 'v2' === $version ? ['api_key' => self::KEY, 'api_secret' => self::SECRET] : ['api_token' => self::TOKEN];
+		return array_merge(['api_url' => $emulator->base_url(), 'server_id' => 1, 'app_id' => 1], $auth, $extra);
+	}
+
+	private static function app_state(Emulator $emulator): array {
+		return $emulator->state()['apps'][0];
+	}
+
+	/** @dataProvider versions */
+	public function test_letsencrypt_is_redeployed_to_cover_the_new_domain(string $version): void {
+		$this->with_ssl_mode('letsencrypt', function (Emulator $emulator) use ($version) {
+			$result = wu_runcloud_add_domain('secure.example.com', $this->opts($emulator, $version));
+			$this->assertSame('redeployed', $result['ssl']['action']);
+			$this->assertIsInt($result['ssl']['certificate_id']);
+			$this->assertContains('secure.example.com', self::app_state($emulator)['ssl']['covers']);
+			$methods = array_map(function ($r) {
+				return $r['method'] . ' ' . $r['path'];
+			}, $emulator->requests());
+			$this->assertContains("PUT /api/{$version}/servers/1/webapps/1/ssl/" . $result['ssl']['certificate_id'], $methods);
+		});
+	}
+
+	public function test_no_certificate_means_none(): void {
+		$this->with_ssl_mode('none', function (Emulator $emulator) {
+			$result = wu_runcloud_add_domain('plain.example.com', $this->opts($emulator));
+			$this->assertTrue($result['created']);
+			$this->assertSame('none', $result['ssl']['action']);
+			$this->assertNull($result['ssl']['certificate_id']);
+		});
+	}
+
+	public function test_custom_certificate_is_skipped(): void {
+		$this->with_ssl_mode('custom', function (Emulator $emulator) {
+			$result = wu_runcloud_add_domain('custom.example.com', $this->opts($emulator));
+			$this->assertSame('skipped', $result['ssl']['action']);
+			$this->assertNotEmpty($result['ssl']['message']);
+			foreach ($emulator->requests() as $request) {
+				$this->assertNotSame('PUT', $request['method'], 'a custom certificate must not be redeployed');
+			}
+		});
+	}
+
+	public function test_advanced_ssl_issues_a_certificate_for_the_domain(): void {
+		$this->with_ssl_mode('advanced', function (Emulator $emulator) {
+			$result = wu_runcloud_add_domain('adv.example.com', $this->opts($emulator));
+			$this->assertSame('issued', $result['ssl']['action']);
+			$id    = $result['domain']['id'];
+			$posts = array_filter($emulator->requests(), function ($r) use ($id) {
+				return 'POST' === $r['method'] && "/api/v3/servers/1/webapps/1/domains/{$id}/ssl" === $r['path'];
+			});
+			$this->assertCount(1, $posts);
+		});
+	}
+
+	public function test_advanced_auto_ssl_needs_no_call(): void {
+		$this->with_ssl_mode('advanced-auto', function (Emulator $emulator) {
+			$result = wu_runcloud_add_domain('auto.example.com', $this->opts($emulator));
+			$this->assertSame('auto', $result['ssl']['action']);
+			foreach ($emulator->requests() as $request) {
+				$this->assertDoesNotMatchRegularExpression('#/domains/\d+/ssl#', $request['path']);
+			}
+		});
+	}
+
+	public function test_ssl_false_skips_ssl(): void {
+		$this->with_ssl_mode('letsencrypt', function (Emulator $emulator) {
+			$result = wu_runcloud_add_domain('nossl.example.com', $this->opts($emulator, 'v3', ['ssl' => false]));
+			$this->assertSame('skipped', $result['ssl']['action']);
+			foreach ($emulator->requests() as $request) {
+				$this->assertStringNotContainsString('/ssl', $request['path']);
+			}
+		});
+	}
+
+	public function test_ssl_failure_after_add_does_not_throw(): void {
+		$this->with_ssl_mode('letsencrypt', function (Emulator $emulator) {
+			$emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'status' => 422, 'body' => '{"message":"Too many certificates already issued"}', 'times' => 5]);
+			$result = wu_runcloud_add_domain('fail.example.com', $this->opts($emulator));
+			$this->assertTrue($result['created']);
+			$this->assertSame('failed', $result['ssl']['action']);
+			$this->assertStringContainsString('Too many certificates', $result['ssl']['message']);
+			$this->assertContains('fail.example.com', $emulator->domain_names());
+		});
+	}
+
+	/** @dataProvider versions */
+	public function test_redeploy_ssl(string $version): void {
+		$this->with_ssl_mode('letsencrypt', function (Emulator $emulator) use ($version) {
+			wu_runcloud_add_domain('one.example.com', $this->opts($emulator, $version, ['ssl' => false]));
+			$result = wu_runcloud_redeploy_ssl($this->opts($emulator, $version));
+			$this->assertSame('redeployed', $result['action']);
+			$this->assertContains('one.example.com', self::app_state($emulator)['ssl']['covers']);
+		});
+	}
+}

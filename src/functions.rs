@@ -1,0 +1,154 @@
+//! The `wu_runcloud_*` functions: PHP arguments in, PHP arrays out. All logic lives in the
+//! `runcloud` crate; this file only gathers constants and options and converts results.
+
+use ext_php_rs::binary_slice::BinarySlice;
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::ZendHashTable;
+use ext_php_rs::zend::ce;
+use runcloud::{api, CallInput};
+use serde::Serialize;
+
+use crate::constants::defined_constants;
+use crate::convert::{options_of, to_array};
+use crate::exceptions::to_php_exception;
+
+type PhpArray = ZBox<ZendHashTable>;
+
+/// The constants of this request plus the call's options, as the core reads them.
+fn call_input(options: Option<&ZendHashTable>) -> CallInput {
+    CallInput {
+        constants: defined_constants(),
+        options: options_of(options),
+    }
+}
+
+/// A core result as a PHP array, or the matching WU\RunCloud exception.
+fn respond<T: Serialize>(result: runcloud::Result<T>) -> PhpResult<PhpArray> {
+    match result {
+        Ok(value) => to_array(&value).map_err(internal_error),
+        Err(error) => Err(to_php_exception(&error)),
+    }
+}
+
+/// A result that could not be turned into a PHP value: a bug, reported as a PHP \Error.
+fn internal_error(message: String) -> PhpException {
+    PhpException::new(
+        format!("wu_runcloud: could not convert a result: {message}"),
+        0,
+        ce::error(),
+    )
+}
+
+/// The extension's version (semantic version of the wu_runcloud package).
+#[php_function]
+pub fn wu_runcloud_version() -> String {
+    api::version().to_string()
+}
+
+/// The configuration a call would use, resolved from the WU_RUNCLOUD_* constants and
+/// `$options`, without any secret. Sends nothing.
+///
+/// @param array $options Per-call overrides: api_token, api_key, api_secret, server_id,
+///   app_id, api_url, ca_file, timeout.
+/// @return array{api_version: ?string, base_url: string, auth: ?string, targets: list<array{server_id: int, app_id: int}>, timeout: int|float, missing: list<string>}
+/// @throws \WU\RunCloud\ConfigException A value is invalid (the message names it).
+/// @throws \WU\RunCloud\ValidationException An unknown option key or a value of the wrong type.
+#[php_function]
+#[php(optional = "options")]
+pub fn wu_runcloud_config(options: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
+    respond(api::config(&call_input(options)))
+}
+
+/// Checks the credentials (ping) and that each target web app is reachable.
+///
+/// @param array $options Per-call overrides (see wu_runcloud_config()).
+/// @return array{ok: bool, api_version: string, targets: list<array{server_id: int, app_id: int, webapp: array{id: int, name: string}}>}
+/// @throws \WU\RunCloud\ConfigException Missing or invalid configuration.
+/// @throws \WU\RunCloud\ApiException RunCloud answered an error (getCode() is the HTTP status).
+/// @throws \WU\RunCloud\TransportException The API could not be reached or answered garbage.
+#[php_function]
+#[php(optional = "options")]
+pub fn wu_runcloud_test_connection(options: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
+    respond(api::test_connection(&call_input(options)))
+}
+
+/// Every domain of the web app (all pages).
+///
+/// @param array $options Per-call overrides (see wu_runcloud_config()).
+/// @return list<array{id: int, name: string, type: string, www: bool, redirection: string, wildcard: bool, created_at: ?string}>
+/// @throws \WU\RunCloud\Exception ConfigException, ValidationException, ApiException or TransportException.
+#[php_function]
+#[php(optional = "options")]
+pub fn wu_runcloud_list_domains(options: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
+    respond(api::list_domains(&call_input(options)))
+}
+
+/// One domain of the web app by name (normalised first: case, trailing dot, IDN), or null.
+///
+/// @param string $domain The domain name.
+/// @param array $options Per-call overrides (see wu_runcloud_config()).
+/// @return array{id: int, name: string, type: string, www: bool, redirection: string, wildcard: bool, created_at: ?string}|null
+/// @throws \WU\RunCloud\ValidationException The name is not a valid domain; nothing was sent.
+/// @throws \WU\RunCloud\Exception ConfigException, ApiException or TransportException.
+#[php_function]
+#[php(optional = "options")]
+pub fn wu_runcloud_find_domain(
+    domain: BinarySlice<u8>,
+    options: Option<&ZendHashTable>,
+) -> PhpResult<Option<PhpArray>> {
+    match api::find_domain(&call_input(options), &domain) {
+        Ok(Some(found)) => to_array(&found).map(Some).map_err(internal_error),
+        Ok(None) => Ok(None),
+        Err(error) => Err(to_php_exception(&error)),
+    }
+}
+
+/// Adds a domain to the web app (idempotent), then takes care of its SSL certificate.
+///
+/// @param string $domain The domain name (IDN allowed; `*.name` only with wildcard).
+/// @param array $options www (bool, default false), redirection ('none'|'www'|'non-www'),
+///   type (default 'alias'), wildcard (bool), ssl (bool, default true), plus the per-call
+///   overrides of wu_runcloud_config().
+/// @return array{domain: array, created: bool, ssl: array{action: string, certificate_id: ?int, message: ?string}}
+///   ssl.action is one of redeployed, issued, auto, none, skipped, failed (an SSL failure after a
+///   successful add does not throw).
+/// @throws \WU\RunCloud\ValidationException Bad domain or option; nothing was sent.
+/// @throws \WU\RunCloud\Exception ConfigException, ApiException or TransportException.
+#[php_function]
+#[php(optional = "options")]
+pub fn wu_runcloud_add_domain(
+    domain: BinarySlice<u8>,
+    options: Option<&ZendHashTable>,
+) -> PhpResult<PhpArray> {
+    respond(api::add_domain(&call_input(options), &domain))
+}
+
+/// Removes a domain from the web app; a domain that is not there is not an error.
+///
+/// @param string $domain The domain name.
+/// @param array $options domain_id (int: the RunCloud id remembered at add time, checked with
+///   one request before deleting), plus the per-call overrides of wu_runcloud_config().
+/// @return array{removed: bool, domain: ?array}
+/// @throws \WU\RunCloud\ValidationException Bad domain or option; nothing was sent.
+/// @throws \WU\RunCloud\Exception ConfigException, ApiException or TransportException.
+#[php_function]
+#[php(optional = "options")]
+pub fn wu_runcloud_remove_domain(
+    domain: BinarySlice<u8>,
+    options: Option<&ZendHashTable>,
+) -> PhpResult<PhpArray> {
+    respond(api::remove_domain(&call_input(options), &domain))
+}
+
+/// Redeploys the web app's Let's Encrypt certificate so it covers every domain now on the app.
+///
+/// @param array $options Per-call overrides (see wu_runcloud_config()).
+/// @return array{action: string, certificate_id: ?int, message: ?string}
+/// @throws \WU\RunCloud\Exception ConfigException, ValidationException, ApiException or TransportException.
+#[php_function]
+#[php(optional = "options")]
+pub fn wu_runcloud_redeploy_ssl(options: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
+    respond(api::redeploy_ssl(&call_input(options)))
+}
