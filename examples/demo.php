@@ -35,7 +35,7 @@ function wu_runcloud_demo_step(string $title, $result, Emulator $emulator): void
 		$app['app_id'],
 		count($app['domains']),
 		implode(', ', array_column($app['domains'], 'name')) ?: '-',
-		implode(', ', $app['ssl']['covers'] ?? []) ?: '-'
+		implode(', ', $app['ssl']['basic']['covered_domains'] ?? []) ?: '-'
 	);
 }
 

@@ -32,7 +32,7 @@ final class SslTest extends Native_Test_Case {
 			$result = wu_runcloud_add_domain('secure.example.com', $this->opts($emulator, $version));
 			$this->assertSame('redeployed', $result['ssl']['action']);
 			$this->assertIsInt($result['ssl']['certificate_id']);
-			$this->assertContains('secure.example.com', self::app_state($emulator)['ssl']['covers']);
+			$this->assertContains('secure.example.com', self::app_state($emulator)['ssl']['basic']['covered_domains']);
 			$methods = array_map(function ($r) {
 				return $r['method'] . ' ' . $r['path'];
 			}, $emulator->requests());
@@ -109,7 +109,7 @@ final class SslTest extends Native_Test_Case {
 			wu_runcloud_add_domain('one.example.com', $this->opts($emulator, $version, ['ssl' => false]));
 			$result = wu_runcloud_redeploy_ssl($this->opts($emulator, $version));
 			$this->assertSame('redeployed', $result['action']);
-			$this->assertContains('one.example.com', self::app_state($emulator)['ssl']['covers']);
+			$this->assertContains('one.example.com', self::app_state($emulator)['ssl']['basic']['covered_domains']);
 		});
 	}
 }

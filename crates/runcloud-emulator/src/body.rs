@@ -30,7 +30,10 @@ pub fn fields(request: &Request) -> Result<Map<String, Value>, Response> {
                 400,
                 "The request body must be a JSON object.",
             )),
-            Err(_) => Err(Response::message(400, "The request body is not valid JSON.")),
+            Err(_) => Err(Response::message(
+                400,
+                "The request body is not valid JSON.",
+            )),
         },
         "application/x-www-form-urlencoded" => {
             let text = String::from_utf8_lossy(&request.body);

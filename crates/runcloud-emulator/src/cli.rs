@@ -8,7 +8,8 @@ use std::str::FromStr;
 use crate::config::{EmulatorConfig, SslMode};
 
 /// Default fixed window when `--rate-limit` is given without `--rate-window-ms`: one minute,
-/// the unit of the community-reported budget (shared/RUNCLOUD_API.md §2).
+/// the unit of the community-reported budget of about 60 requests per minute
+/// ([assumed], shared/RUNCLOUD_API.md §2).
 const DEFAULT_RATE_WINDOW_MS: u64 = 60_000;
 
 /// `--help` text: documents every flag.
@@ -86,7 +87,9 @@ where
     while let Some(arg) = parser.next().map_err(|error| error.to_string())? {
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help),
-            Long("listen") => config.listen = parse_listen(&string_value(&mut parser, "--listen")?)?,
+            Long("listen") => {
+                config.listen = parse_listen(&string_value(&mut parser, "--listen")?)?
+            }
             Long("token") => config.token = Some(string_value(&mut parser, "--token")?),
             Long("api-key") => config.api_key = Some(string_value(&mut parser, "--api-key")?),
             Long("api-secret") => {
@@ -136,9 +139,7 @@ where
 }
 
 fn string_value(parser: &mut lexopt::Parser, flag: &str) -> Result<String, String> {
-    let value = parser
-        .value()
-        .map_err(|error| format!("{flag}: {error}"))?;
+    let value = parser.value().map_err(|error| format!("{flag}: {error}"))?;
     value
         .into_string()
         .map_err(|_| format!("{flag}: the value is not valid UTF-8"))
@@ -163,7 +164,8 @@ where
 
 /// `SERVER_ID:APP_ID`, both positive integers.
 fn parse_app(text: &str) -> Result<(u64, u64), String> {
-    let invalid = || format!("--app {text:?}: expected SERVER_ID:APP_ID with positive integers, e.g. 1:1");
+    let invalid =
+        || format!("--app {text:?}: expected SERVER_ID:APP_ID with positive integers, e.g. 1:1");
     let (server, app) = text.split_once(':').ok_or_else(invalid)?;
     let server_id: u64 = server.parse().map_err(|_| invalid())?;
     let app_id: u64 = app.parse().map_err(|_| invalid())?;

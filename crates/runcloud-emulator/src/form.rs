@@ -32,7 +32,9 @@ fn decode_component(component: &str) -> String {
                 index += 1;
             }
             b'%' => match (bytes.get(index + 1), bytes.get(index + 2)) {
-                (Some(&high), Some(&low)) if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() => {
+                (Some(&high), Some(&low))
+                    if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() =>
+                {
                     decoded.push(hex_value(high) * 16 + hex_value(low));
                     index += 3;
                 }

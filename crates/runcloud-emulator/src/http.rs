@@ -79,9 +79,14 @@ impl Response {
     /// Serialises status line, headers and body. `body_limit` cuts the body (truncation faults)
     /// while `Content-Length` still announces the whole body.
     pub fn to_bytes(&self, keep_alive: bool, body_limit: Option<usize>) -> Vec<u8> {
-        let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason_phrase(self.status));
+        let mut head = format!(
+            "HTTP/1.1 {} {}\r\n",
+            self.status,
+            reason_phrase(self.status)
+        );
         for (name, value) in &self.headers {
-            if name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("connection")
+            if name.eq_ignore_ascii_case("content-length")
+                || name.eq_ignore_ascii_case("connection")
             {
                 continue;
             }
@@ -295,6 +300,12 @@ fn parse_head(buffer: &[u8]) -> Result<Option<(Request, usize, BodyFraming)>, Re
         }
         Err(error) => return Err(bad_request(&format!("Malformed HTTP request: {error}."))),
     };
+    if head_length > MAX_HEAD_BYTES {
+        return Err(ReadError::Reject(Response::message(
+            431,
+            "Request header fields too large.",
+        )));
+    }
     let (Some(method), Some(target), Some(minor_version)) =
         (parsed.method, parsed.path, parsed.version)
     else {
@@ -423,7 +434,11 @@ mod tests {
         );
         let first = http.read_request().ok().flatten().expect("first request");
         assert_eq!(
-            (first.method.as_str(), first.path.as_str(), first.query.as_str()),
+            (
+                first.method.as_str(),
+                first.path.as_str(),
+                first.query.as_str()
+            ),
             ("POST", "/a", "x=1")
         );
         assert_eq!(first.body, b"abc");
@@ -445,7 +460,10 @@ mod tests {
 
     #[test]
     fn rejects_malformed_requests() {
-        assert_eq!(rejected_status(stream(b"GARBAGE\r\n\r\n").read_request()), 400);
+        assert_eq!(
+            rejected_status(stream(b"GARBAGE\r\n\r\n").read_request()),
+            400
+        );
         assert_eq!(
             rejected_status(stream(b"POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n").read_request()),
             400
@@ -479,9 +497,8 @@ mod tests {
 
     #[test]
     fn answers_expect_continue() {
-        let mut http = stream(
-            b"POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok",
-        );
+        let mut http =
+            stream(b"POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok");
         let request = http.read_request().ok().flatten().expect("request");
         assert_eq!(request.body, b"ok");
         assert!(http.get_mut().output.starts_with(b"HTTP/1.1 100 Continue"));

@@ -28,7 +28,7 @@
 //! `covered_domains` of a basic Let's Encrypt certificate is the list of domain names on the
 //! app when it was installed or last redeployed (PUT); `redeploy_count` counts those PUTs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{json, Value};
 
@@ -262,11 +262,16 @@ impl WebApp {
     }
 
     pub fn domain_mut(&mut self, domain_id: u64) -> Option<&mut Domain> {
-        self.domains.iter_mut().find(|domain| domain.id == domain_id)
+        self.domains
+            .iter_mut()
+            .find(|domain| domain.id == domain_id)
     }
 
     pub fn domain_names(&self) -> Vec<String> {
-        self.domains.iter().map(|domain| domain.name.clone()).collect()
+        self.domains
+            .iter()
+            .map(|domain| domain.name.clone())
+            .collect()
     }
 
     /// `{"advancedSSL", "autoSSL"}` as GET ssl/advanced returns it.
@@ -305,7 +310,10 @@ fn pull_key(server_id: u64, app_id: u64, which: u64) -> String {
         .wrapping_mul(0x9E37_79B9_7F4A_7C15)
         .wrapping_add(app_id.wrapping_mul(0xC2B2_AE3D_27D4_EB4F))
         .wrapping_add(which);
-    format!("{mixed:016x}{:016x}", mixed.rotate_left(29) ^ 0x5851_F42D_4C95_7F2D)
+    format!(
+        "{mixed:016x}{:016x}",
+        mixed.rotate_left(29) ^ 0x5851_F42D_4C95_7F2D
+    )
 }
 
 /// Why a web app could not be found.
@@ -334,8 +342,10 @@ impl World {
             initial_ssl: config.ssl,
         };
         for &(server_id, app_id) in &config.apps {
-            world.ensure_app(server_id, app_id);
-            world.seed(server_id, app_id, config.seed_domains);
+            // A pair given twice (`--app 1:1 --app 1:1`) is one app, seeded once.
+            if !world.apps.contains_key(&(server_id, app_id)) {
+                world.seed(server_id, app_id, config.seed_domains);
+            }
         }
         world
     }
@@ -459,12 +469,19 @@ impl World {
     /// creating the web app first when it does not exist.
     pub fn seed(&mut self, server_id: u64, app_id: u64, count: usize) {
         let created = self.ensure_app(server_id, app_id);
+        // One pass over the server's names, not one per new domain: seeds can be large.
+        let taken: HashSet<String> = self
+            .apps
+            .values()
+            .filter(|app| app.server_id == server_id)
+            .flat_map(|app| app.domains.iter().map(|domain| domain.name.clone()))
+            .collect();
         let mut number: u64 = 1;
         let mut added = 0;
         while added < count {
             let name = format!("site-{number}.example.test");
             number += 1;
-            if self.server_has_domain(server_id, &name) {
+            if taken.contains(&name) {
                 continue;
             }
             let domain = Domain {
@@ -517,13 +534,23 @@ mod tests {
         };
         let world = World::new(&config);
         let state = world.to_json();
-        assert_eq!(state["apps"][0]["domains"][0]["name"], "site-1.example.test");
+        assert_eq!(
+            state["apps"][0]["domains"][0]["name"],
+            "site-1.example.test"
+        );
         assert_eq!(state["apps"][0]["domains"][0]["www"], 0);
         // Same server: the second app's names must not clash with the first's.
-        assert_eq!(state["apps"][1]["domains"][0]["name"], "site-4.example.test");
+        assert_eq!(
+            state["apps"][1]["domains"][0]["name"],
+            "site-4.example.test"
+        );
         assert_eq!(
             state["apps"][0]["ssl"]["basic"]["covered_domains"],
-            json!(["site-1.example.test", "site-2.example.test", "site-3.example.test"])
+            json!([
+                "site-1.example.test",
+                "site-2.example.test",
+                "site-3.example.test"
+            ])
         );
     }
 

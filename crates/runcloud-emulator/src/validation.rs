@@ -233,9 +233,18 @@ fn is_valid_label(label: &str) -> bool {
     }
 }
 
-/// An A-label must decode (RFC 3492) to something with at least one non-ASCII character.
+/// An A-label must decode (RFC 3492) to text with at least one non-ASCII character and no
+/// control or space characters (a cheap stand-in for the full IDNA 2008 tables).
 fn is_valid_punycode_label(encoded: &str) -> bool {
-    decode_punycode(encoded).is_some_and(|decoded| decoded.iter().any(|&c| c >= 0x80))
+    decode_punycode(encoded).is_some_and(|decoded| {
+        let characters: Option<Vec<char>> = decoded.into_iter().map(char::from_u32).collect();
+        characters.is_some_and(|characters| {
+            characters.iter().any(|c| !c.is_ascii())
+                && characters
+                    .iter()
+                    .all(|c| !c.is_control() && !c.is_whitespace())
+        })
+    })
 }
 
 const PUNYCODE_BASE: u32 = 36;
@@ -353,6 +362,8 @@ mod tests {
             "münchen.de",
             "xn--.de",
             "xn--abc.de",
+            "xn--zz.de",
+            "xn--ab-.de",
             "*.com",
             "a.*.example.com",
             "**.example.com",
@@ -389,7 +400,13 @@ mod tests {
         for falsy in [json!(false), json!(0), json!("0"), json!("false")] {
             assert_eq!(parse_boolean(&falsy), Some(false));
         }
-        for neither in [json!("yes"), json!(2), json!(null), json!([]), json!("TRUE")] {
+        for neither in [
+            json!("yes"),
+            json!(2),
+            json!(null),
+            json!([]),
+            json!("TRUE"),
+        ] {
             assert_eq!(parse_boolean(&neither), None);
         }
     }

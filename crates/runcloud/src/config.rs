@@ -288,11 +288,25 @@ fn credential(func: Func, src: Src<'_>) -> Result<Secret> {
     }
 }
 
-fn id(func: Func, src: Src<'_>) -> Result<u64> {
-    match src.value() {
-        v @ (PhpValue::Int(_) | PhpValue::Str(_)) => options::positive_id(v)
-            .ok_or_else(|| src.invalid("must be a positive integer (an int or a string of digits)")),
-        _ => Err(src.wrong_type(func, "int|string")),
+/// Ids: a positive int or a string of digits; anything else (a float such as 1.5, a bool, an
+/// array) is an invalid id, a Config error naming the key or constant (unlike other options,
+/// whose wrong types are Validation errors).
+fn id(src: Src<'_>) -> Result<u64> {
+    options::positive_id(src.value()).ok_or_else(|| {
+        src.invalid(&format!(
+            "must be a positive integer (an int or a string of digits), {} given",
+            describe_id_value(src.value())
+        ))
+    })
+}
+
+/// What was given, without echoing a possibly long or odd string.
+fn describe_id_value(v: &PhpValue) -> String {
+    match v {
+        PhpValue::Int(i) => i.to_string(),
+        PhpValue::Str(b) if b.is_empty() => "an empty string".to_string(),
+        PhpValue::Str(_) => "a string that is not a positive integer".to_string(),
+        other => other.type_name().to_string(),
     }
 }
 
@@ -421,12 +435,8 @@ pub(crate) fn resolve(func: Func, input: &CallInput) -> Result<Resolved> {
         }
     };
 
-    let server = lookup(input, "server_id", C_SERVER)
-        .map(|s| id(func, s))
-        .transpose()?;
-    let app = lookup(input, "app_id", C_APP)
-        .map(|s| id(func, s))
-        .transpose()?;
+    let server = lookup(input, "server_id", C_SERVER).map(id).transpose()?;
+    let app = lookup(input, "app_id", C_APP).map(id).transpose()?;
     if server.is_none() {
         missing.push(C_SERVER.to_string());
     }
@@ -650,13 +660,21 @@ mod tests {
             let e = err_of(full_v3(), vec![("app_id", bad)]);
             assert!(matches!(e, Error::Config { ref name, .. } if name == "app_id"));
         }
-        // Wrong type: Config for a constant, Validation for an option.
+        // Any other type is an invalid id too (Config), for constants and options alike.
         let mut c = full_v3();
         c[1] = (C_SERVER, PhpValue::Float(1.0));
         assert!(matches!(err_of(c, vec![]), Error::Config { .. }));
-        let e = err_of(full_v3(), vec![("server_id", true.into())]);
-        assert!(matches!(e, Error::Validation { ref field, .. } if field == "server_id"));
-        assert!(e.to_string().contains("int|string, bool given"));
+        for bad in [
+            PhpValue::Bool(true),
+            PhpValue::Float(1.5),
+            PhpValue::Other("array"),
+        ] {
+            let e = err_of(full_v3(), vec![("server_id", bad)]);
+            assert!(matches!(e, Error::Config { ref name, .. } if name == "server_id"));
+            assert!(e
+                .to_string()
+                .starts_with("Option \"server_id\" must be a positive integer"));
+        }
     }
 
     #[test]
@@ -673,7 +691,10 @@ mod tests {
 
     #[test]
     fn api_url_rules() {
-        let e = err_of(full_v3(), vec![("api_url", "http://example.com/api".into())]);
+        let e = err_of(
+            full_v3(),
+            vec![("api_url", "http://example.com/api".into())],
+        );
         assert!(matches!(e, Error::Config { ref name, .. } if name == "api_url"));
         let mut c = full_v3();
         c.push((C_URL, "https://u:pw@example.com/api".into()));
@@ -727,7 +748,9 @@ mod tests {
                 }
             ]
         );
-        for bad in ["1", "1:2,", ",1:2", "1:2:3", "a:b", "0:1", "1:-2", "1;2", ":"] {
+        for bad in [
+            "1", "1:2,", ",1:2", "1:2:3", "a:b", "0:1", "1:-2", "1;2", ":",
+        ] {
             assert!(parse_extra_targets(bad).is_err(), "{bad}");
         }
         let mut c = full_v3();
@@ -758,7 +781,10 @@ mod tests {
             Func::Config,
             &input(
                 full_v3(),
-                vec![("api_key", "KEYXYZ".into()), ("api_secret", "SECXYZ".into())],
+                vec![
+                    ("api_key", "KEYXYZ".into()),
+                    ("api_secret", "SECXYZ".into()),
+                ],
             ),
         )
         .unwrap();

@@ -1,5 +1,62 @@
-//! PHP-free RunCloud API client (placeholder lib.rs; the client work fills it in).
+//! PHP-free RunCloud API client used by the `wu_runcloud` extension.
+//!
+//! The extension gathers the WU_RUNCLOUD_* constants and the call's options into a
+//! [`CallInput`] and calls one function of [`api`]; results serialise to the array shapes of
+//! DESIGN.md, errors map to the exception classes. Nothing here knows PHP.
+//!
+//! Modules: `config` (constants + options -> settings), `options` (strict option keys and
+//! types), `secret`, `url` (API root rules), `domain_name` (validation, IDN), `http` (agent,
+//! TLS, retries, pacing, decoding), `pagination`, `models`, `ssl`, `api` (the facade).
+
+pub mod api;
+mod config;
+mod domain_name;
 pub mod error;
+mod http;
+pub mod models;
+mod options;
+mod pagination;
+mod secret;
+mod ssl;
+mod url;
 pub mod value;
+
+pub use api::{ConfigReport, ConnectionReport, InfoReport, TargetReport};
+pub use config::{Target, TimeoutValue};
 pub use error::{Error, Result};
+pub use models::{AddResult, Domain, RemoveResult, SslOutcome, WebApp};
+pub use url::DEFAULT_API_ROOT;
 pub use value::PhpValue;
+
+/// The crate version, also sent as `User-Agent: wu_runcloud/<version>`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The constants the shell reads from PHP when they are defined.
+pub const CONSTANT_NAMES: &[&str] = &[
+    "WU_RUNCLOUD_API_TOKEN",
+    "WU_RUNCLOUD_API_KEY",
+    "WU_RUNCLOUD_API_SECRET",
+    "WU_RUNCLOUD_SERVER_ID",
+    "WU_RUNCLOUD_APP_ID",
+    "WU_RUNCLOUD_EXTRA_TARGETS",
+    "WU_RUNCLOUD_API_URL",
+    "WU_RUNCLOUD_CA_FILE",
+    "WU_RUNCLOUD_TIMEOUT",
+];
+
+/// What the shell gathered for one call: the WU_RUNCLOUD_* constants that are defined, and
+/// the call's options (keys as strings; a PHP int key becomes its decimal string).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallInput {
+    pub constants: Vec<(String, PhpValue)>,
+    pub options: Vec<(String, PhpValue)>,
+}
+
+/// Hooks for tests against the emulator; not part of the extension's contract.
+#[doc(hidden)]
+pub mod testing {
+    /// Sets the rate-limit window the pacer assumes (default 60 s [assumed]).
+    pub fn set_rate_limit_window(window: std::time::Duration) {
+        crate::http::rate_limit::set_window(window);
+    }
+}

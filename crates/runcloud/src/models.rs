@@ -159,7 +159,11 @@ pub struct SslOutcome {
 }
 
 impl SslOutcome {
-    pub(crate) fn new(action: &'static str, certificate_id: Option<u64>, message: Option<String>) -> Self {
+    pub(crate) fn new(
+        action: &'static str,
+        certificate_id: Option<u64>,
+        message: Option<String>,
+    ) -> Self {
         SslOutcome {
             action,
             certificate_id,
@@ -190,9 +194,11 @@ mod tests {
 
     #[test]
     fn domain_from_doc_example() {
-        let d = Domain::from_wire(&json!({"id":693,"name":"shop.example.com","type":"primary","www":0,
+        let d = Domain::from_wire(
+            &json!({"id":693,"name":"shop.example.com","type":"primary","www":0,
             "redirection":"none","wildcard":0,"dns_integration":"cloudflare","status":null,
-            "created_at":"2024-07-09 07:02:13"}))
+            "created_at":"2024-07-09 07:02:13"}),
+        )
         .unwrap();
         assert_eq!(
             serde_json::to_value(&d).unwrap(),
@@ -203,8 +209,9 @@ mod tests {
 
     #[test]
     fn lenient_fields() {
-        let d = Domain::from_wire(&json!({"data":{"id":"7","name":"a.b","www":true,"wildcard":"1"}}))
-            .unwrap();
+        let d =
+            Domain::from_wire(&json!({"data":{"id":"7","name":"a.b","www":true,"wildcard":"1"}}))
+                .unwrap();
         assert_eq!(d.id, 7);
         assert!(d.www && d.wildcard);
         assert_eq!(d.kind, "alias");
@@ -239,7 +246,10 @@ mod tests {
                 method: "letsencrypt".into()
             }))
         );
-        assert_eq!(BasicCert::from_wire(&json!({"message":"SSL not installed!"})), Some(None));
+        assert_eq!(
+            BasicCert::from_wire(&json!({"message":"SSL not installed!"})),
+            Some(None)
+        );
         assert_eq!(BasicCert::from_wire(&json!(3)), None);
         assert_eq!(
             AdvancedMode::from_wire(&json!({"advancedSSL":1,"autoSSL":false})),

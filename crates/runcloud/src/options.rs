@@ -105,7 +105,12 @@ pub(crate) fn type_error(func: Func, key: &str, expected: &str, given: &PhpValue
 fn value_error(func: Func, key: &str, message: &str) -> Error {
     Error::Validation {
         field: key.to_string(),
-        message: format!("Option {} for {}() {}", quote(key), func.php_name(), message),
+        message: format!(
+            "Option {} for {}() {}",
+            quote(key),
+            func.php_name(),
+            message
+        ),
     }
 }
 
@@ -287,8 +292,11 @@ mod tests {
         );
         let o = add_options(&input(vec![("www", true.into())])).unwrap();
         assert_eq!(o.redirection, "non-www");
-        let o = add_options(&input(vec![("www", true.into()), ("redirection", "www".into())]))
-            .unwrap();
+        let o = add_options(&input(vec![
+            ("www", true.into()),
+            ("redirection", "www".into()),
+        ]))
+        .unwrap();
         assert_eq!(o.redirection, "www");
         let o = add_options(&input(vec![("www", PhpValue::Null)])).unwrap();
         assert!(!o.www);

@@ -57,7 +57,10 @@ mod tests {
 
     #[test]
     fn accepted() {
-        assert_eq!(validate_api_root(DEFAULT_API_ROOT).unwrap(), DEFAULT_API_ROOT);
+        assert_eq!(
+            validate_api_root(DEFAULT_API_ROOT).unwrap(),
+            DEFAULT_API_ROOT
+        );
         assert_eq!(
             validate_api_root("https://manage.runcloud.io/api/").unwrap(),
             DEFAULT_API_ROOT

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Benchmarks of issue 7 against the RunCloud emulator over TLS with injected latency.
+#
+#   make bench            full run (about 6 minutes on 2 cores), writes bench/RESULTS.md
+#   QUICK=1 make bench    smoke run (about 1 minute), writes bench/out/RESULTS-quick.md
+#   bench/run.sh          the same without make (loads the extension itself when needed)
+#
+# Optional: BENCH_ONLY=1,3 (scenarios), BENCH_REPS=N, BENCH_LATENCY_MS (20),
+# BENCH_CONNECT_LATENCY_MS (40), BENCH_BULK_LATENCY_MS (5), BENCH_RESULTS (output file).
+# Raw numbers: bench/out/results.json. Benchmarks only report; they never fail on a time.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+cd "$root"
+
+PHP="${PHP:-php}"
+export WU_RUNCLOUD_EXTENSION="${WU_RUNCLOUD_EXTENSION:-$root/target/release/libwu_runcloud.so}"
+export WU_RUNCLOUD_EMULATOR_BIN="${WU_RUNCLOUD_EMULATOR_BIN:-$root/target/release/runcloud-emulator}"
+
+for f in "$WU_RUNCLOUD_EXTENSION" "$WU_RUNCLOUD_EMULATOR_BIN"; do
+  if [ ! -f "$f" ]; then
+    echo "bench: $f is missing; build it with: cargo build --release -p wu_runcloud -p runcloud-emulator (or make bench)" >&2
+    exit 1
+  fi
+done
+
+# `make bench` loads the extension through PHP_INI_SCAN_DIR; when run by hand, do the same.
+if [ "$("$PHP" -r 'echo extension_loaded("wu_runcloud") ? 1 : 0;')" != 1 ]; then
+  ini_dir="$(mktemp -d)"
+  trap 'rm -rf "$ini_dir"' EXIT
+  printf 'extension=%s\n' "$WU_RUNCLOUD_EXTENSION" > "$ini_dir/wu_runcloud.ini"
+  export PHP_INI_SCAN_DIR=":$ini_dir"
+  if [ "$("$PHP" -r 'echo extension_loaded("wu_runcloud") ? 1 : 0;')" != 1 ]; then
+    echo "bench: php does not load $WU_RUNCLOUD_EXTENSION" >&2
+    exit 1
+  fi
+fi
+if [ "$("$PHP" -r 'echo extension_loaded("curl") ? 1 : 0;')" != 1 ]; then
+  echo "bench: the PHP cURL extension is needed for the comparison: apt-get install php8.2-curl" >&2
+  exit 1
+fi
+
+out="${BENCH_OUT:-$here/out}"
+mkdir -p "$out"
+export BENCH_OUT="$out"
+if [ "${QUICK:-0}" = 1 ]; then
+  results="${BENCH_RESULTS:-$out/RESULTS-quick.md}"
+  limit=300
+  command="QUICK=1 make bench"
+  analysis=""
+  suffix="-quick"
+else
+  results="${BENCH_RESULTS:-$here/RESULTS.md}"
+  limit=1200
+  command="make bench"
+  analysis="$here/ANALYSIS.md"
+  suffix=""
+fi
+
+echo "bench: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $("$PHP" -r 'echo PHP_VERSION;'), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+if ! command -v hyperfine >/dev/null; then
+  echo "bench: hyperfine not found (apt-get install hyperfine): load time is measured by bench.php alone" >&2
+fi
+
+# A safety net, not a measurement: a hung flow must not hold the machine forever.
+timeout --kill-after=10 "$limit" "$PHP" "$here/bench.php"
+
+"$PHP" "$here/report.php" "$out/results.json" "$analysis" "$command" > "$results.tmp"
+mv "$results.tmp" "$results"
+cp "$out/results.json" "$out/results-$(date -u +%Y%m%dT%H%M%SZ)$suffix.json"
+echo "bench: wrote $results"

@@ -1,0 +1,186 @@
+//! Domains of a web app: list, add, get, delete, update settings (shared/RUNCLOUD_API.md §4).
+
+use serde_json::{json, Map, Value};
+
+use crate::body;
+use crate::clock;
+use crate::form;
+use crate::http::{Request, Response};
+use crate::pagination;
+use crate::routes::{change_app, domain_not_found, respond, with_app, AppKey};
+use crate::shared::Shared;
+use crate::state::{Domain, DOMAIN_TYPES, REDIRECTIONS};
+use crate::validation::{
+    check_domain_name, optional_boolean, present, required_boolean, required_choice, FieldErrors,
+    NameProblem,
+};
+
+/// [assumed] Laravel's `unique` message (shared/RUNCLOUD_API.md §2).
+pub const NAME_TAKEN: &str = "The name has already been taken.";
+
+/// `GET .../domains?page=&perPage=`: a page of domains, oldest first [assumed order].
+///
+/// [assumed] `search=` filters names containing the text; RunCloud documents it only for the
+/// web-app list, so clients must not depend on it.
+pub fn list(shared: &Shared, request: &Request, key: AppKey) -> Response {
+    let page_request = match pagination::parse_page_request(&request.query) {
+        Ok(page_request) => page_request,
+        Err(invalid) => return invalid,
+    };
+    let search = form::query_value(&request.query, "search").filter(|text| !text.is_empty());
+    let host = request.header("host").unwrap_or(&shared.authority);
+    let list_url = format!("{}://{host}{}", shared.scheme, request.path);
+    respond(with_app(shared, key, |app| {
+        let matching: Vec<&Domain> = app
+            .domains
+            .iter()
+            .filter(|domain| {
+                search
+                    .as_deref()
+                    .is_none_or(|text| domain.name.contains(text))
+            })
+            .collect();
+        let page = pagination::paginate(
+            &matching,
+            |domain| domain.to_json(),
+            page_request,
+            &list_url,
+        );
+        Ok(Response::json(200, &page))
+    }))
+}
+
+/// `GET .../domains/{D}`.
+pub fn get(shared: &Shared, key: AppKey, domain_id: u64) -> Response {
+    respond(with_app(shared, key, |app| {
+        app.domain(domain_id)
+            .map(|domain| Response::json(200, &domain.to_json()))
+            .ok_or_else(domain_not_found)
+    }))
+}
+
+/// `POST .../domains`: one name per request [doc]; 200 and the new domain object [doc].
+///
+/// [assumed] `name`, `www`, `redirection` and `type` are required: they are the fields of the
+/// documented request, and no default is documented for any of them. `wildcard` is optional
+/// (default false) and required for a `*.` name.
+pub fn add(shared: &Shared, request: &Request, key: AppKey) -> Response {
+    let fields = match body::fields(request) {
+        Ok(fields) => fields,
+        Err(invalid) => return invalid,
+    };
+    respond(change_app(shared, key, |world| {
+        let mut errors = FieldErrors::default();
+        let wildcard = optional_boolean(&fields, "wildcard", &mut errors);
+        let name = required_name(&fields, wildcard.unwrap_or(false), &mut errors);
+        let www = required_boolean(&fields, "www", &mut errors);
+        let redirection = required_choice(&fields, "redirection", REDIRECTIONS, &mut errors);
+        let domain_type = required_choice(&fields, "type", DOMAIN_TYPES, &mut errors);
+        if let Some(name) = &name {
+            if world.server_has_domain(key.server_id, name) {
+                errors.add("name", NAME_TAKEN);
+            }
+        }
+        let (Some(name), Some(www), Some(redirection), Some(domain_type), true) =
+            (name, www, redirection, domain_type, errors.is_empty())
+        else {
+            return Err(errors.into_response());
+        };
+        let domain = Domain {
+            id: 0,
+            name,
+            domain_type,
+            www,
+            redirection,
+            wildcard: wildcard.unwrap_or(false),
+            created_at: clock::now_timestamp(),
+        };
+        let domain = world
+            .insert_domain(key.server_id, key.app_id, domain)
+            .map_err(crate::routes::app_not_found)?;
+        Ok(Response::json(200, &domain.to_json()))
+    }))
+}
+
+fn required_name(
+    fields: &Map<String, Value>,
+    wildcard: bool,
+    errors: &mut FieldErrors,
+) -> Option<String> {
+    let name = match present(fields, "name") {
+        None => None,
+        Some(Value::String(text)) if text.is_empty() => None,
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(_) => {
+            errors.add("name", "The name must be a string.");
+            return None;
+        }
+    };
+    let Some(name) = name else {
+        errors.add("name", "The name field is required.");
+        return None;
+    };
+    match check_domain_name(&name, wildcard) {
+        Ok(()) => Some(name),
+        Err(NameProblem::Invalid) => {
+            errors.add("name", "The name format is invalid.");
+            None
+        }
+        Err(NameProblem::WildcardNotRequested) => {
+            // [assumed] shared/RUNCLOUD_API.md §5: a `*.` name needs `wildcard: true`.
+            errors.add(
+                "name",
+                "The name may only start with \"*.\" when wildcard is true.",
+            );
+            None
+        }
+    }
+}
+
+/// `DELETE .../domains/{D}`: 200 and the deleted object [doc]. Its own certificate goes too.
+pub fn delete(shared: &Shared, key: AppKey, domain_id: u64) -> Response {
+    respond(change_app(shared, key, |world| {
+        let app = world
+            .lookup_mut(key.server_id, key.app_id)
+            .map_err(crate::routes::app_not_found)?;
+        let position = app
+            .domains
+            .iter()
+            .position(|domain| domain.id == domain_id)
+            .ok_or_else(domain_not_found)?;
+        let removed = app.domains.remove(position);
+        app.domain_certificates.remove(&domain_id);
+        Ok(Response::json(200, &removed.to_json()))
+    }))
+}
+
+/// `PATCH .../domains/{D}/meta` with `type`, `redirection`, `www` [doc].
+///
+/// [assumed] all three are required, as in the documented request.
+pub fn update_meta(shared: &Shared, request: &Request, key: AppKey, domain_id: u64) -> Response {
+    let fields = match body::fields(request) {
+        Ok(fields) => fields,
+        Err(invalid) => return invalid,
+    };
+    respond(change_app(shared, key, |world| {
+        let app = world
+            .lookup_mut(key.server_id, key.app_id)
+            .map_err(crate::routes::app_not_found)?;
+        let domain = app.domain_mut(domain_id).ok_or_else(domain_not_found)?;
+        let mut errors = FieldErrors::default();
+        let domain_type = required_choice(&fields, "type", DOMAIN_TYPES, &mut errors);
+        let redirection = required_choice(&fields, "redirection", REDIRECTIONS, &mut errors);
+        let www = required_boolean(&fields, "www", &mut errors);
+        let (Some(domain_type), Some(redirection), Some(www)) = (domain_type, redirection, www)
+        else {
+            return Err(errors.into_response());
+        };
+        domain.domain_type = domain_type;
+        domain.redirection = redirection;
+        domain.www = www;
+        Ok(Response::json(
+            200,
+            &json!({ "message": "Domain settings have been successfully updated." }),
+        ))
+    }))
+}

@@ -1,0 +1,382 @@
+//! The facade: one function per `wu_runcloud_*` PHP function. Results are `Serialize`, shaped
+//! exactly as DESIGN.md's arrays, so the shell converts them generically.
+//!
+//! Order of checks in every function: option keys and values, then the domain name, then
+//! missing configuration; only then a request. Invalid input sends nothing.
+
+use std::ops::ControlFlow;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::config::{self, Resolved, Settings, Target, TimeoutValue};
+use crate::domain_name::{canonical_stored, normalize, Wildcard};
+use crate::error::{Error, Result};
+use crate::http::{retry, shape_error, Client, Method, Retry};
+use crate::models::{AddResult, Domain, RemoveResult, SslOutcome, WebApp};
+use crate::options::{self, Func};
+use crate::pagination::scan_domains;
+use crate::ssl::{self, app_path};
+use crate::url::DEFAULT_API_ROOT;
+use crate::CallInput;
+
+/// `wu_runcloud_version()`.
+pub fn version() -> &'static str {
+    crate::VERSION
+}
+
+/// `wu_runcloud_config()`: the resolved configuration, no secrets.
+///
+/// Without usable credentials `api_version` and `auth` are `null` and `base_url` is the API
+/// root without a version (`https://manage.runcloud.io/api`): which version applies is not
+/// known until there is a token or a key + secret.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConfigReport {
+    pub api_version: Option<&'static str>,
+    pub base_url: String,
+    pub auth: Option<&'static str>,
+    pub targets: Vec<Target>,
+    pub timeout: TimeoutValue,
+    pub missing: Vec<String>,
+}
+
+/// `wu_runcloud_test_connection()`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConnectionReport {
+    pub ok: bool,
+    pub api_version: &'static str,
+    pub targets: Vec<TargetReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetReport {
+    pub server_id: u64,
+    pub app_id: u64,
+    pub webapp: WebApp,
+}
+
+/// The `phpinfo()` section. Never a secret, never an error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InfoReport {
+    pub version: &'static str,
+    pub api_version: Option<&'static str>,
+    pub api_root: String,
+    pub targets: usize,
+    /// `system`, or `system + /path/to/ca.pem`.
+    pub tls_roots: String,
+    pub configured: bool,
+    /// Why the configuration is unusable (names only, no values), when it is.
+    pub problem: Option<String>,
+}
+
+fn report(r: &Resolved) -> ConfigReport {
+    let version = r.auth.as_ref().map(|a| a.version().as_str());
+    ConfigReport {
+        api_version: version,
+        base_url: match version {
+            Some(v) => format!("{}/{v}", r.api_root),
+            None => r.api_root.clone(),
+        },
+        auth: r.auth.as_ref().map(|a| a.kind()),
+        targets: r.targets(),
+        timeout: r.timeout,
+        missing: r.missing.clone(),
+    }
+}
+
+pub fn config(input: &CallInput) -> Result<ConfigReport> {
+    let r = config::resolve(Func::Config, input)?;
+    if let Some(ca) = &r.ca_file {
+        // An unreadable CA file is invalid configuration; loading it also warms the agent.
+        crate::http::check_ca_file(ca)?;
+    }
+    Ok(report(&r))
+}
+
+fn connect(func: Func, input: &CallInput) -> Result<(Settings, Client)> {
+    let settings = config::resolve(func, input)?.require()?;
+    let client = Client::new(&settings)?;
+    Ok((settings, client))
+}
+
+pub fn test_connection(input: &CallInput) -> Result<ConnectionReport> {
+    let (settings, client) = connect(Func::TestConnection, input)?;
+    // [doc] 200 {"message":"pong"}: proves reachability and credentials.
+    client.json(Method::Get, "/ping", &[], None, Retry::Idempotent)?;
+    let mut targets = Vec::new();
+    for t in settings.targets() {
+        let path = app_path(t);
+        let v = client.json(Method::Get, &path, &[], None, Retry::Idempotent)?;
+        let webapp = WebApp::from_wire(&v)
+            .ok_or_else(|| shape_error(Method::Get, &path, "a web app with id and name"))?;
+        targets.push(TargetReport {
+            server_id: t.server_id,
+            app_id: t.app_id,
+            webapp,
+        });
+    }
+    Ok(ConnectionReport {
+        ok: true,
+        api_version: settings.version().as_str(),
+        targets,
+    })
+}
+
+fn domains_path(t: Target) -> String {
+    format!("{}/domains", app_path(t))
+}
+
+pub fn list_domains(input: &CallInput) -> Result<Vec<Domain>> {
+    let (settings, client) = connect(Func::ListDomains, input)?;
+    let mut all = Vec::new();
+    scan_domains::<()>(&client, &domains_path(settings.target), |d| {
+        all.push(d);
+        ControlFlow::Continue(())
+    })?;
+    Ok(all)
+}
+
+fn find_in(client: &Client, t: Target, name: &str) -> Result<Option<Domain>> {
+    scan_domains(client, &domains_path(t), |d| {
+        if canonical_stored(&d.name) == name {
+            ControlFlow::Break(d)
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+}
+
+pub fn find_domain(input: &CallInput, domain: &[u8]) -> Result<Option<Domain>> {
+    let resolved = config::resolve(Func::FindDomain, input)?;
+    let name = normalize(domain, Wildcard::Allowed)?;
+    let settings = resolved.require()?;
+    let client = Client::new(&settings)?;
+    find_in(&client, settings.target, &name)
+}
+
+/// Whether a 422 says the name is already on the app [assumed: `errors.name` says "taken"].
+fn is_duplicate(e: &Error) -> bool {
+    let Error::Api { status, errors, .. } = e else {
+        return false;
+    };
+    if !matches!(*status, 409 | 422) {
+        return false;
+    }
+    errors.get("name").is_some_and(|msgs| {
+        msgs.iter().any(|m| {
+            let m = m.to_ascii_lowercase();
+            m.contains("taken") || m.contains("already") || m.contains("exists")
+        })
+    })
+}
+
+pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
+    let resolved = config::resolve(Func::AddDomain, input)?;
+    let opts = options::add_options(input)?;
+    let wildcard = if opts.wildcard {
+        Wildcard::Allowed
+    } else {
+        Wildcard::Rejected
+    };
+    let name = normalize(domain, wildcard)?;
+    let settings = resolved.require()?;
+    let client = Client::new(&settings)?;
+    let t = settings.target;
+    let path = domains_path(t);
+    let body = json!({
+        "name": name,
+        "www": opts.www,
+        "redirection": opts.redirection,
+        "type": opts.kind,
+        "wildcard": opts.wildcard,
+    });
+
+    // The POST is repeated only when it certainly did not take effect (429/503/connect
+    // failure: inside `call`), or after a lookup shows the name is still absent.
+    let mut used = 0;
+    let (record, created) = loop {
+        let left = retry::MAX_ATTEMPTS - used;
+        let outcome = client.call(
+            Method::Post,
+            &path,
+            &[],
+            Some(&body),
+            Retry::IfNotProcessed,
+            left,
+        );
+        let (error, retryable, attempts, maybe_processed) = match outcome {
+            Ok(reply) if reply.is_success() => {
+                let v = client.decode(&reply)?;
+                let d = Domain::from_wire(&v)
+                    .ok_or_else(|| shape_error(Method::Post, &path, "the new domain record"))?;
+                break (d, true);
+            }
+            Ok(reply) => {
+                let retryable = retry::retryable_status(reply.status);
+                let maybe = !retry::not_processed_status(reply.status);
+                let attempts = reply.attempts;
+                let e = client.decode(&reply).err().unwrap_or_else(|| {
+                    shape_error(Method::Post, &path, "a success or an error status")
+                });
+                if is_duplicate(&e) {
+                    match find_in(&client, t, &name)? {
+                        Some(existing) => break (existing, false),
+                        None => return Err(e),
+                    }
+                }
+                (e, retryable, attempts, maybe)
+            }
+            Err(f) => (f.error, f.retryable, f.attempts, f.maybe_processed),
+        };
+        used += attempts;
+        if !retryable || used >= retry::MAX_ATTEMPTS {
+            // Last chance: the failed POST may still have created it.
+            if retryable && maybe_processed {
+                if let Ok(Some(existing)) = find_in(&client, t, &name) {
+                    // [assumed] it was our POST: the name was not there before.
+                    break (existing, true);
+                }
+            }
+            return Err(error);
+        }
+        if maybe_processed {
+            if let Some(existing) = find_in(&client, t, &name)? {
+                // [assumed] created by the attempt whose answer was lost.
+                break (existing, true);
+            }
+        }
+        std::thread::sleep(retry::backoff(used + 1, None));
+    };
+
+    let ssl = if !created {
+        SslOutcome::new(
+            "skipped",
+            None,
+            Some(
+                "the domain was already on the web app; use wu_runcloud_redeploy_ssl() to renew"
+                    .into(),
+            ),
+        )
+    } else if !opts.ssl {
+        SslOutcome::new("skipped", None, Some("ssl => false".into()))
+    } else {
+        ssl::after_add(&client, t, &record)
+    };
+    Ok(AddResult {
+        domain: record,
+        created,
+        ssl,
+    })
+}
+
+pub fn remove_domain(input: &CallInput, domain: &[u8]) -> Result<RemoveResult> {
+    let resolved = config::resolve(Func::RemoveDomain, input)?;
+    let domain_id = options::remove_domain_id(input)?;
+    let name = normalize(domain, Wildcard::Allowed)?;
+    let settings = resolved.require()?;
+    let client = Client::new(&settings)?;
+    let t = settings.target;
+
+    // With a known id: one GET to check it still holds this name, instead of a full scan.
+    let mut record = None;
+    if let Some(id) = domain_id {
+        let path = format!("{}/{id}", domains_path(t));
+        let reply = client
+            .call(
+                Method::Get,
+                &path,
+                &[],
+                None,
+                Retry::Idempotent,
+                retry::MAX_ATTEMPTS,
+            )
+            .map_err(|f| f.error)?;
+        if reply.status != 404 {
+            let v = client.decode(&reply)?;
+            let d = Domain::from_wire(&v)
+                .ok_or_else(|| shape_error(Method::Get, &path, "a domain record"))?;
+            if canonical_stored(&d.name) == name {
+                record = Some(d);
+            }
+        }
+    }
+    let record = match record {
+        Some(d) => d,
+        None => match find_in(&client, t, &name)? {
+            Some(d) => d,
+            None => {
+                return Ok(RemoveResult {
+                    removed: false,
+                    domain: None,
+                })
+            }
+        },
+    };
+
+    let path = format!("{}/{}", domains_path(t), record.id);
+    let reply = client
+        .call(
+            Method::Delete,
+            &path,
+            &[],
+            None,
+            Retry::Idempotent,
+            retry::MAX_ATTEMPTS,
+        )
+        .map_err(|f| f.error)?;
+    if reply.status == 404 {
+        // Gone. After a lost answer and a retry, the first DELETE removed it [assumed];
+        // otherwise someone else did, between our lookup and our DELETE.
+        let ours = reply.attempts > 1;
+        return Ok(RemoveResult {
+            removed: ours,
+            domain: ours.then_some(record),
+        });
+    }
+    let v = client.decode(&reply)?;
+    // [doc] DELETE answers the deleted record; fall back to the one we looked up.
+    let deleted = Domain::from_wire(&v).unwrap_or(record);
+    Ok(RemoveResult {
+        removed: true,
+        domain: Some(deleted),
+    })
+}
+
+pub fn redeploy_ssl(input: &CallInput) -> Result<SslOutcome> {
+    let (settings, client) = connect(Func::RedeploySsl, input)?;
+    ssl::redeploy_basic(&client, settings.target)
+}
+
+pub fn info(input: &CallInput) -> InfoReport {
+    let constants_only = CallInput {
+        constants: input.constants.clone(),
+        options: Vec::new(),
+    };
+    match config::resolve(Func::Config, &constants_only) {
+        Ok(r) => {
+            let problem =
+                (!r.missing.is_empty()).then(|| format!("missing: {}", r.missing.join(", ")));
+            InfoReport {
+                version: crate::VERSION,
+                api_version: r.auth.as_ref().map(|a| a.version().as_str()),
+                api_root: r.api_root.clone(),
+                targets: r.targets().len(),
+                tls_roots: match &r.ca_file {
+                    Some(ca) => format!("system + {}", ca.path.display()),
+                    None => "system".to_string(),
+                },
+                configured: r.missing.is_empty(),
+                problem,
+            }
+        }
+        Err(e) => InfoReport {
+            version: crate::VERSION,
+            api_version: None,
+            api_root: DEFAULT_API_ROOT.to_string(),
+            targets: 0,
+            tls_roots: "system".to_string(),
+            configured: false,
+            problem: Some(e.to_string()),
+        },
+    }
+}

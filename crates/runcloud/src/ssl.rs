@@ -1,0 +1,113 @@
+//! The SSL step after adding a domain, and the basic (whole web app) redeploy.
+//!
+//! 1. `GET ssl/advanced` [sdk/seen]: per-domain ("advanced") mode?
+//!    - advanced + autoSSL: RunCloud issues the certificate itself -> `auto`.
+//!    - advanced: `POST domains/{id}/ssl` [doc] -> `issued`.
+//!    - 403/404 there: the plan or the API has no advanced SSL -> basic mode [assumed].
+//! 2. Basic mode, `GET ssl` [sdk/seen]:
+//!    - a Let's Encrypt certificate: `PUT ssl/{id}` redeploys it for every domain of the app
+//!      [sdk/seen] -> `redeployed` with its id.
+//!    - "SSL not installed!" or 404: `none` [seen/assumed].
+//!    - a custom certificate (only its owner can renew it): `skipped`.
+
+use serde_json::{json, Value};
+
+use crate::config::Target;
+use crate::error::{Error, Result};
+use crate::http::{shape_error, Client, Method, Retry};
+use crate::models::{AdvancedMode, BasicCert, Domain, SslOutcome};
+
+pub(crate) fn app_path(t: Target) -> String {
+    format!("/servers/{}/webapps/{}", t.server_id, t.app_id)
+}
+
+/// The SSL step of `add_domain()`: never an error; a failure is `action => failed`.
+pub(crate) fn after_add(client: &Client, t: Target, domain: &Domain) -> SslOutcome {
+    match try_after_add(client, t, domain) {
+        Ok(outcome) => outcome,
+        Err(e) => SslOutcome::new("failed", None, Some(e.to_string())),
+    }
+}
+
+fn try_after_add(client: &Client, t: Target, domain: &Domain) -> Result<SslOutcome> {
+    let path = format!("{}/ssl/advanced", app_path(t));
+    let reply = client
+        .call(Method::Get, &path, &[], None, Retry::Idempotent, 3)
+        .map_err(|f| f.error)?;
+    let mode = if matches!(reply.status, 403 | 404) {
+        // [assumed] no advanced SSL on this plan/API: basic mode.
+        None
+    } else {
+        let v = client.decode(&reply)?;
+        Some(
+            AdvancedMode::from_wire(&v)
+                .ok_or_else(|| shape_error(Method::Get, &path, "advancedSSL/autoSSL flags"))?,
+        )
+    };
+    match mode {
+        Some(m) if m.advanced && m.auto => Ok(SslOutcome::new(
+            "auto",
+            None,
+            Some("RunCloud issues the certificate itself (advanced SSL with autoSSL)".into()),
+        )),
+        Some(m) if m.advanced => {
+            let path = format!("{}/domains/{}/ssl", app_path(t), domain.id);
+            // [doc] body of the per-domain install.
+            let body = json!({
+                "advancedSSL": true,
+                "autoSSL": false,
+                "provider": "letsencrypt",
+                "enableHttp": false,
+                "enableHsts": false,
+                "authorizationMethod": "http-01",
+                "environment": "live",
+            });
+            client.json(Method::Post, &path, &[], Some(&body), Retry::IfNotProcessed)?;
+            Ok(SslOutcome::new("issued", None, None))
+        }
+        _ => redeploy_basic(client, t),
+    }
+}
+
+/// The basic (whole web app) certificate: redeploy a Let's Encrypt one.
+pub(crate) fn redeploy_basic(client: &Client, t: Target) -> Result<SslOutcome> {
+    let path = format!("{}/ssl", app_path(t));
+    let reply = client
+        .call(Method::Get, &path, &[], None, Retry::Idempotent, 3)
+        .map_err(|f| f.error)?;
+    let cert = match client.decode(&reply) {
+        Ok(v) => BasicCert::from_wire(&v)
+            .ok_or_else(|| shape_error(Method::Get, &path, "a certificate object"))?,
+        // [seen] "SSL not installed!" (status undocumented) or a 404: no certificate.
+        Err(Error::Api {
+            status, message, ..
+        }) if status == 404 || message.to_ascii_lowercase().contains("not installed") => None,
+        Err(e) => return Err(e),
+    };
+    let Some(cert) = cert else {
+        return Ok(SslOutcome::new(
+            "none",
+            None,
+            Some("no SSL certificate is installed on the web app".into()),
+        ));
+    };
+    if cert.method != "letsencrypt" {
+        return Ok(SslOutcome::new(
+            "skipped",
+            Some(cert.id),
+            Some(format!(
+                "the web app has a {} certificate; only its owner can renew it",
+                if cert.method.is_empty() {
+                    "custom"
+                } else {
+                    cert.method.as_str()
+                }
+            )),
+        ));
+    }
+    let put = format!("{}/ssl/{}", app_path(t), cert.id);
+    let body = Value::Object(Default::default());
+    // Not repeated when it may have taken effect: a second issue counts against Let's Encrypt limits.
+    client.json(Method::Put, &put, &[], Some(&body), Retry::IfNotProcessed)?;
+    Ok(SslOutcome::new("redeployed", Some(cert.id), None))
+}

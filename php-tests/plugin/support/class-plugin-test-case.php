@@ -1,0 +1,130 @@
+<?php
+/**
+ * Base of the plugin tests: one emulator per test, the plugin booted in the test's own process.
+ *
+ * Concrete classes carry @runTestsInSeparateProcesses and @preserveGlobalState disabled.
+ */
+
+namespace WU_RunCloud_Tests\Plugin;
+
+use PHPUnit\Framework\TestCase;
+use WU_RunCloud_Stubs\Harness;
+use WU_RunCloud_Stubs\State;
+use WU_RunCloud_Tests\Emulator;
+
+abstract class Plugin_Test_Case extends TestCase {
+
+	/** The emulator's v3 token (looks like a real secret: it must never reach a log). */
+	const TOKEN = 'rc-token-8f14e45fceea167a5a36dedd4bea2543';
+
+	/** @var Emulator|null */
+	protected $emulator;
+
+	protected function tearDown(): void {
+
+		if (null !== $this->emulator) {
+			$this->emulator->stop();
+			$this->emulator = null;
+		}
+	}
+
+	/**
+	 * Starts the emulator.
+	 *
+	 * @param array $flags Extra flags (default: one app 1:1 with a Let's Encrypt certificate).
+	 */
+	protected function start_emulator(array $flags = ['--app', '1:1', '--ssl', 'letsencrypt']): Emulator {
+
+		$this->emulator = Emulator::start(array_merge(['--token', self::TOKEN], $flags));
+
+		return $this->emulator;
+	}
+
+	/**
+	 * Boots the plugin with constants pointing at the emulator (2.4 reads constants).
+	 *
+	 * @param array $options Harness options; 'constants' are merged over the defaults.
+	 */
+	protected function boot(array $options = []): \WU_RunCloud\RunCloud_Plugin {
+
+		$defaults = [
+			'WU_RUNCLOUD_API_URL'   => $this->emulator->base_url(),
+			'WU_RUNCLOUD_API_TOKEN' => self::TOKEN,
+			'WU_RUNCLOUD_SERVER_ID' => 1,
+			'WU_RUNCLOUD_APP_ID'    => 1,
+		];
+
+		$options['constants'] = array_filter(
+			array_merge($defaults, $options['constants'] ?? []),
+			static function ($value) {
+				return null !== $value;
+			}
+		);
+
+		return Harness::boot($options);
+	}
+
+	/**
+	 * One domain record on an app, from the emulator's state.
+	 */
+	protected function record(string $name, int $server_id = 1, int $app_id = 1): ?array {
+
+		foreach ($this->emulator->state()['apps'] as $app) {
+			if ((int) $app['server_id'] === $server_id && (int) $app['app_id'] === $app_id) {
+				foreach ($app['domains'] as $domain) {
+					if ($domain['name'] === $name) {
+						return $domain;
+					}
+				}
+			}
+		}
+
+		return null;
+	}
+
+	/**
+	 * Requests the emulator received, as "METHOD path" strings (version prefix kept).
+	 */
+	protected function request_lines(): array {
+
+		return array_map(
+			static function ($request) {
+				return $request['method'] . ' ' . $request['path'];
+			},
+			$this->emulator->requests()
+		);
+	}
+
+	/**
+	 * Requests matching a method and a path regex.
+	 */
+	protected function requests_matching(string $method, string $path_regex): array {
+
+		return array_values(
+			array_filter(
+				$this->emulator->requests(),
+				static function ($request) use ($method, $path_regex) {
+					return $request['method'] === $method && preg_match($path_regex, $request['path']);
+				}
+			)
+		);
+	}
+
+	/**
+	 * Everything logged, as one text (for "contains" and "never contains" checks).
+	 */
+	protected function log_text(): string {
+
+		return implode("\n", array_map(static function ($log) {
+			return $log['level'] . ' ' . $log['message'];
+		}, State::$logs));
+	}
+
+	/**
+	 * Fails with the log when $condition is false.
+	 */
+	protected function assertWithLog(bool $condition, string $message): void {
+
+		$this->assertTrue($condition, $message . "\nLog:\n" . $this->log_text() . "\nRequests:\n" . implode("\n", $this->request_lines()));
+	}
+}

@@ -1,0 +1,145 @@
+<?php
+/**
+ * What the stand-ins record: options, logs, scheduled actions, JSON answers, CLI output, calls.
+ *
+ * @package WU_RunCloud_Stubs
+ */
+
+namespace WU_RunCloud_Stubs;
+
+/**
+ * Global state of the stand-in WordPress / Ultimate Multisite / Action Scheduler / WP-CLI.
+ */
+final class State {
+
+	/** @var array<string, mixed> Network options. */
+	public static $network_options = [];
+
+	/** @var array<string, mixed> Ultimate Multisite settings (wu_get_setting). */
+	public static $settings = [];
+
+	/** @var array<int, array{handle: string, message: string, level: string}> wu_log_add lines. */
+	public static $logs = [];
+
+	/** @var bool Echo every wu_log_add line (demos). */
+	public static $echo_logs = false;
+
+	/** @var array<int, array{timestamp: int, hook: string, args: array, group: string}> Action Scheduler queue. */
+	public static $actions = [];
+
+	/** @var array<int, array{success: bool, data: mixed}> wp_send_json_* answers. */
+	public static $json = [];
+
+	/** @var array<int, array{type: string, message: string}> WP-CLI output. */
+	public static $cli = [];
+
+	/** @var bool Echo WP-CLI output (demos). */
+	public static $echo_cli = false;
+
+	/** @var array<string, object> WP-CLI commands. */
+	public static $commands = [];
+
+	/** @var array<int, array{class: string, method: string, args: array}> Calls to core RunCloud handlers. */
+	public static $core_calls = [];
+
+	/** @var array<int, array{message: string, type: string, id: string}> WP_Ultimo()->notices->add() calls. */
+	public static $um_notices = [];
+
+	/** @var array<int, object> Mapped domains (wu_get_domains). */
+	public static $domains = [];
+
+	/** @var array<int, object> Sites (get_sites). */
+	public static $sites = [];
+
+	/** @var string The network's domain. */
+	public static $network_domain = 'network.test';
+
+	/** @var bool is_subdomain_install(). */
+	public static $subdomain_install = true;
+
+	/** @var array<string, int> did_action() counters. */
+	public static $did = [];
+
+	/**
+	 * Lines logged to one handle, optionally of one level.
+	 *
+	 * @param string|null $level A level, or null for all.
+	 * @return array<int, string>
+	 */
+	public static function log_lines(?string $level = null, string $handle = 'integration-runcloud'): array {
+
+		$lines = [];
+
+		foreach (self::$logs as $log) {
+			if ($log['handle'] === $handle && (null === $level || $log['level'] === $level)) {
+				$lines[] = $log['message'];
+			}
+		}
+
+		return $lines;
+	}
+
+	/**
+	 * Scheduled actions of one hook.
+	 *
+	 * @param string $hook The hook.
+	 * @return array
+	 */
+	public static function scheduled(string $hook = 'wu_runcloud_retry'): array {
+
+		return array_values(
+			array_filter(
+				self::$actions,
+				static function ($action) use ($hook) {
+					return $action['hook'] === $hook;
+				}
+			)
+		);
+	}
+
+	/**
+	 * Runs queued actions the way Action Scheduler does (do_action_ref_array with the args' values),
+	 * ignoring their timestamps. Each runs once; what they schedule is queued for a later call.
+	 *
+	 * @param string|null $hook Only this hook.
+	 * @return int How many ran.
+	 */
+	public static function run_actions(?string $hook = null): int {
+
+		$queue = self::$actions;
+		$ran   = 0;
+
+		self::$actions = [];
+
+		foreach ($queue as $action) {
+			if (null !== $hook && $action['hook'] !== $hook) {
+				self::$actions[] = $action;
+
+				continue;
+			}
+
+			do_action_ref_array($action['hook'], array_values($action['args']));
+			++$ran;
+		}
+
+		return $ran;
+	}
+
+	/**
+	 * All WP-CLI output as text.
+	 *
+	 * @return string
+	 */
+	public static function cli_text(): string {
+
+		return implode(
+			"\n",
+			array_map(
+				static function ($line) {
+					return $line['type'] . ': ' . $line['message'];
+				},
+				self::$cli
+			)
+		);
+	}
+}

@@ -1,0 +1,480 @@
+<?php
+/**
+ * Wiring: which Ultimate Multisite generation to plug into, and the one-handler rule.
+ *
+ * @package WU_RunCloud
+ */
+
+namespace WU_RunCloud;
+
+defined('ABSPATH') || exit;
+
+/**
+ * Holds the shared objects and hooks the plugin into Ultimate Multisite.
+ *
+ * - 2.5 (an Integration_Registry exists): registers RunCloud_Integration and its domain-mapping
+ *   module under the id `runcloud` in wu_register_integrations / wu_register_capabilities, which
+ *   replaces the core's RunCloud integration before it has any hook.
+ * - 2.4 (no registry): loads RunCloud_Legacy_Provider (id `runcloud`) on
+ *   wp_ultimo_host_providers_load and takes the core RunCloud provider's event hooks off.
+ *
+ * In both, once our handler is active, any core RunCloud callback found on the four events is
+ * removed (at load, on init, and just before each event runs), so exactly one handler runs.
+ */
+class RunCloud_Plugin {
+
+	/**
+	 * The four Ultimate Multisite events.
+	 */
+	const EVENTS = ['wu_add_domain', 'wu_remove_domain', 'wu_add_subdomain', 'wu_remove_subdomain'];
+
+	/**
+	 * Core classes whose RunCloud handlers ours replaces.
+	 */
+	const CORE_HANDLERS = [
+		'WP_Ultimo\\Integrations\\Host_Providers\\Runcloud_Host_Provider',
+		'WP_Ultimo\\Integrations\\Host_Providers\\Runcloud_V3_Host_Provider',
+		'WP_Ultimo\\Integrations\\Providers\\RunCloud\\RunCloud_Domain_Mapping',
+	];
+
+	/**
+	 * The instance.
+	 *
+	 * @var RunCloud_Plugin|null
+	 */
+	private static $instance;
+
+	/**
+	 * Path of the plugin's main file.
+	 *
+	 * @var string
+	 */
+	private $file;
+
+	/**
+	 * The logger.
+	 *
+	 * @var RunCloud_Logger
+	 */
+	private $logger;
+
+	/**
+	 * The notices.
+	 *
+	 * @var RunCloud_Admin_Notices
+	 */
+	private $notices;
+
+	/**
+	 * The domain logic.
+	 *
+	 * @var RunCloud_Domain_Sync
+	 */
+	private $sync;
+
+	/**
+	 * The 2.5 integration, once registered.
+	 *
+	 * @var RunCloud_Integration|null
+	 */
+	private $integration;
+
+	/**
+	 * '2.4' or '2.5' once one of the adapters is loaded, else null.
+	 *
+	 * @var string|null
+	 */
+	private $generation;
+
+	/**
+	 * Whether one of our adapters registered the event hooks.
+	 *
+	 * @var bool
+	 */
+	private $handler_active = false;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param string                      $file    Main plugin file.
+	 * @param RunCloud_Admin_Notices|null $notices Notices (tests inject seams here).
+	 */
+	public function __construct(string $file, ?RunCloud_Admin_Notices $notices = null) {
+
+		$this->file    = $file;
+		$this->notices = $notices ?? new RunCloud_Admin_Notices(
+			null,
+			function () {
+				return $this->sync->config();
+			}
+		);
+		$this->logger  = new RunCloud_Logger(
+			function () {
+				return $this->sync->secrets();
+			}
+		);
+		$this->sync    = new RunCloud_Domain_Sync($this->logger, $this->notices);
+	}
+
+	/**
+	 * Creates the instance and hooks it (once).
+	 *
+	 * @param string $file Main plugin file.
+	 * @return RunCloud_Plugin
+	 */
+	public static function boot(string $file): RunCloud_Plugin {
+
+		if (null === self::$instance) {
+			self::$instance = new self($file);
+			self::$instance->register_hooks();
+		}
+
+		return self::$instance;
+	}
+
+	/**
+	 * The instance (null before boot()).
+	 *
+	 * @return RunCloud_Plugin|null
+	 */
+	public static function instance(): ?RunCloud_Plugin {
+
+		return self::$instance;
+	}
+
+	/**
+	 * Replaces the instance (tests, demos). Hooks are not touched.
+	 *
+	 * @param RunCloud_Plugin|null $plugin The new instance.
+	 * @return void
+	 */
+	public static function set_instance(?RunCloud_Plugin $plugin): void {
+
+		self::$instance = $plugin;
+	}
+
+	/**
+	 * The domain logic.
+	 *
+	 * @return RunCloud_Domain_Sync
+	 */
+	public function sync(): RunCloud_Domain_Sync {
+
+		return $this->sync;
+	}
+
+	/**
+	 * The notices.
+	 *
+	 * @return RunCloud_Admin_Notices
+	 */
+	public function notices(): RunCloud_Admin_Notices {
+
+		return $this->notices;
+	}
+
+	/**
+	 * The logger.
+	 *
+	 * @return RunCloud_Logger
+	 */
+	public function logger(): RunCloud_Logger {
+
+		return $this->logger;
+	}
+
+	/**
+	 * '2.4', '2.5' or null.
+	 *
+	 * @return string|null
+	 */
+	public function generation(): ?string {
+
+		return $this->generation;
+	}
+
+	/**
+	 * The 2.5 integration, when registered.
+	 *
+	 * @return RunCloud_Integration|null
+	 */
+	public function integration(): ?RunCloud_Integration {
+
+		return $this->integration;
+	}
+
+	/**
+	 * Hooks everything.
+	 *
+	 * @return void
+	 */
+	public function register_hooks(): void {
+
+		add_action('wp_ultimo_host_providers_load', [$this, 'load_legacy_provider']);
+		add_action('wu_register_integrations', [$this, 'register_integration'], 10, 1);
+		add_action('wu_register_capabilities', [$this, 'register_capability'], 10, 1);
+		add_action('init', [$this, 'neutralise_core_handlers'], 1, 0);
+
+		foreach (self::EVENTS as $event) {
+			add_action($event, [$this, 'neutralise_core_handlers'], 1, 0);
+		}
+
+		add_action(RunCloud_Domain_Sync::RETRY_HOOK, [$this->sync, 'handle_retry'], 10, 1);
+
+		$this->notices->register_hooks();
+
+		if (defined('WP_CLI') && WP_CLI && class_exists('\\WP_CLI')) {
+			require_once __DIR__ . '/class-runcloud-cli.php';
+
+			\WP_CLI::add_command('runcloud', new RunCloud_CLI($this->sync));
+		}
+	}
+
+	/**
+	 * 2.4: loads the legacy provider (wp_ultimo_host_providers_load). Skipped on 2.5, which
+	 * still fires that action but gets our integration from the registry.
+	 *
+	 * @return void
+	 */
+	public function load_legacy_provider(): void {
+
+		if (class_exists('\\WP_Ultimo\\Integrations\\Integration_Registry') || ! class_exists('\\WP_Ultimo\\Integrations\\Host_Providers\\Base_Host_Provider')) {
+			return;
+		}
+
+		require_once __DIR__ . '/class-runcloud-legacy-provider.php';
+
+		$this->generation = '2.4';
+
+		$provider = RunCloud_Legacy_Provider::get_instance();
+
+		if (method_exists($provider, 'get_credential')) {
+			$this->sync->set_credentials_source(
+				static function () use ($provider) {
+					return RunCloud_Domain_Sync::options_from_credentials([$provider, 'get_credential']);
+				}
+			);
+		}
+
+		$this->neutralise_core_handlers();
+	}
+
+	/**
+	 * 2.5: registers our integration under `runcloud`, replacing the core's (wu_register_integrations).
+	 *
+	 * @param object $registry The Integration_Registry.
+	 * @return void
+	 */
+	public function register_integration($registry): void {
+
+		require_once __DIR__ . '/class-runcloud-integration.php';
+
+		$this->generation  = '2.5';
+		$this->integration = new RunCloud_Integration($this->sync);
+
+		$integration = $this->integration;
+
+		$this->sync->set_credentials_source(
+			static function () use ($integration) {
+				return RunCloud_Domain_Sync::options_from_credentials([$integration, 'get_credential']);
+			}
+		);
+
+		$registry->register($this->integration);
+	}
+
+	/**
+	 * 2.5: attaches our domain-mapping module to `runcloud`, replacing the core's (wu_register_capabilities).
+	 *
+	 * @param object $registry The Integration_Registry.
+	 * @return void
+	 */
+	public function register_capability($registry): void {
+
+		require_once __DIR__ . '/class-runcloud-domain-mapping-module.php';
+
+		$registry->add_capability('runcloud', new RunCloud_Domain_Mapping_Module($this->sync));
+	}
+
+	/**
+	 * Called by our adapters when they add the event hooks.
+	 *
+	 * @return void
+	 */
+	public function mark_handler_active(): void {
+
+		$this->handler_active = true;
+
+		$this->neutralise_core_handlers();
+	}
+
+	/**
+	 * Whether our adapter's event hooks are registered.
+	 *
+	 * @return bool
+	 */
+	public function is_handler_active(): bool {
+
+		return $this->handler_active;
+	}
+
+	/**
+	 * Takes core RunCloud callbacks off the four events, once ours are active.
+	 *
+	 * @return int How many callbacks were removed.
+	 */
+	public function neutralise_core_handlers(): int {
+
+		global $wp_filter;
+
+		if ( ! $this->handler_active) {
+			return 0;
+		}
+
+		$removed = 0;
+
+		foreach (self::EVENTS as $event) {
+			if ( ! isset($wp_filter[ $event ]) || ! is_object($wp_filter[ $event ]) || ! isset($wp_filter[ $event ]->callbacks)) {
+				continue;
+			}
+
+			foreach ((array) $wp_filter[ $event ]->callbacks as $priority => $callbacks) {
+				foreach ((array) $callbacks as $callback) {
+					$function = $callback['function'] ?? null;
+
+					if (is_array($function) && isset($function[0]) && self::is_core_handler($function[0])) {
+						remove_action($event, $function, $priority);
+						++$removed;
+					}
+				}
+			}
+		}
+
+		if ($removed) {
+			$this->logger->info(sprintf('Took %d core RunCloud event callback(s) off: this plugin handles RunCloud.', $removed));
+		}
+
+		return $removed;
+	}
+
+	/**
+	 * Whether an object (or class name) is one of the core RunCloud handlers.
+	 *
+	 * @param object|string $object_or_class Callback target.
+	 * @return bool
+	 */
+	private static function is_core_handler($object_or_class): bool {
+
+		foreach (self::CORE_HANDLERS as $class) {
+			if ((is_object($object_or_class) && $object_or_class instanceof $class) || (is_string($object_or_class) && 0 === strcasecmp(ltrim($object_or_class, '\\'), $class))) {
+				return true;
+			}
+		}
+
+		return false;
+	}
+
+	/**
+	 * Wizard fields shared by both generations (constant => field).
+	 *
+	 * @return array
+	 */
+	public static function fields(): array {
+
+		return [
+			'WU_RUNCLOUD_API_TOKEN'     => [
+				'title'       => __('RunCloud API Token (v3)', 'wu-runcloud'),
+				'desc'        => __('Workspace > Settings > API Management (the RunCloud API toggle must be on). Leave empty to use an API key and secret (v2) instead.', 'wu-runcloud'),
+				'placeholder' => __('e.g. your-api-token-here', 'wu-runcloud'),
+				'type'        => 'password',
+			],
+			'WU_RUNCLOUD_API_KEY'       => [
+				'title'       => __('RunCloud API Key (v2, legacy)', 'wu-runcloud'),
+				'desc'        => __('Only when no API token is set: Settings > API Key.', 'wu-runcloud'),
+				'placeholder' => __('e.g. your-api-key', 'wu-runcloud'),
+			],
+			'WU_RUNCLOUD_API_SECRET'    => [
+				'title'       => __('RunCloud API Secret (v2, legacy)', 'wu-runcloud'),
+				'desc'        => __('Goes with the API key.', 'wu-runcloud'),
+				'placeholder' => __('e.g. your-api-secret', 'wu-runcloud'),
+				'type'        => 'password',
+			],
+			'WU_RUNCLOUD_SERVER_ID'     => [
+				'title'       => __('RunCloud Server ID', 'wu-runcloud'),
+				'desc'        => __('The number in the server URL in the RunCloud panel.', 'wu-runcloud'),
+				'placeholder' => __('e.g. 11667', 'wu-runcloud'),
+			],
+			'WU_RUNCLOUD_APP_ID'        => [
+				'title'       => __('RunCloud App ID', 'wu-runcloud'),
+				'desc'        => __('The number in the web application URL in the RunCloud panel.', 'wu-runcloud'),
+				'placeholder' => __('e.g. 940288', 'wu-runcloud'),
+			],
+			'WU_RUNCLOUD_EXTRA_TARGETS' => [
+				'title'       => __('Extra web apps (optional)', 'wu-runcloud'),
+				'desc'        => __('More web apps serving the same network, as SERVER_ID:APP_ID separated by commas. Every domain change goes to each.', 'wu-runcloud'),
+				'placeholder' => __('e.g. 11668:940300', 'wu-runcloud'),
+			],
+		];
+	}
+
+	/**
+	 * Setup check shared by both generations: a token, or a key AND a secret; a server id; an app id.
+	 *
+	 * @param callable $get Takes a constant name, returns its value or ''.
+	 * @return array Missing constant names (empty when set up).
+	 */
+	public static function missing_credentials(callable $get): array {
+
+		$missing = [];
+
+		if ('' === (string) $get('WU_RUNCLOUD_API_TOKEN')) {
+			$has_key    = '' !== (string) $get('WU_RUNCLOUD_API_KEY');
+			$has_secret = '' !== (string) $get('WU_RUNCLOUD_API_SECRET');
+
+			if ( ! $has_key && ! $has_secret) {
+				$missing[] = 'WU_RUNCLOUD_API_TOKEN';
+			} elseif ( ! $has_key) {
+				$missing[] = 'WU_RUNCLOUD_API_KEY';
+			} elseif ( ! $has_secret) {
+				$missing[] = 'WU_RUNCLOUD_API_SECRET';
+			}
+		}
+
+		foreach (['WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID'] as $constant) {
+			if ('' === (string) $get($constant)) {
+				$missing[] = $constant;
+			}
+		}
+
+		return $missing;
+	}
+
+	/**
+	 * Reads a constant the way Ultimate Multisite does (defined and non-empty), as a string.
+	 *
+	 * @param string $constant The constant name.
+	 * @return string
+	 */
+	public static function constant_value(string $constant): string {
+
+		return defined($constant) && constant($constant) ? (string) constant($constant) : '';
+	}
+
+	/**
+	 * The test_connection() result as one human sentence.
+	 *
+	 * @param array $result The native result.
+	 * @return string
+	 */
+	public static function describe_connection(array $result): string {
+
+		$apps = [];
+
+		foreach ((array) ($result['targets'] ?? []) as $target) {
+			$apps[] = sprintf('%s (%d:%d)', $target['webapp']['name'] ?? '?', $target['server_id'], $target['app_id']);
+		}
+
+		// translators: %1$s is the API version, %2$s a list of web apps.
+		return sprintf(__('Connected to RunCloud API %1$s; web apps: %2$s.', 'wu-runcloud'), (string) ($result['api_version'] ?? '?'), implode(', ', $apps));
+	}
+}

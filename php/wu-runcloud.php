@@ -1,0 +1,27 @@
+<?php
+/**
+ * Plugin Name: Ultimate Multisite – RunCloud (native)
+ * Description: Keeps your RunCloud web app(s) domains and SSL in step with the domains mapped in Ultimate Multisite (2.4.x and 2.5), through the wu_runcloud PHP extension. Replaces the core RunCloud integration (same id, one toggle).
+ * Version: 0.1.0
+ * Requires PHP: 7.4
+ * Requires at least: 5.3
+ * Network: true
+ * Author: wu_runcloud
+ * License: GPL-2.0-or-later
+ * Text Domain: wu-runcloud
+ *
+ * @package WU_RunCloud
+ */
+
+defined('ABSPATH') || exit;
+
+require_once __DIR__ . '/inc/class-runcloud-logger.php';
+require_once __DIR__ . '/inc/class-runcloud-admin-notices.php';
+require_once __DIR__ . '/inc/class-runcloud-domain-sync.php';
+require_once __DIR__ . '/inc/class-runcloud-plugin.php';
+
+/*
+ * The adapters (legacy provider, 2.5 integration and module, CLI) are loaded when their Ultimate
+ * Multisite base classes exist: see WU_RunCloud\RunCloud_Plugin::register_hooks().
+ */
+\WU_RunCloud\RunCloud_Plugin::boot(__FILE__);
