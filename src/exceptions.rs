@@ -7,9 +7,10 @@
 
 use std::collections::BTreeMap;
 
+use ext_php_rs::args::ArgInfoTables;
 use ext_php_rs::builders::{ClassBuilder, ClassProperty, FunctionBuilder};
-use ext_php_rs::exception::PhpException;
 use ext_php_rs::convert::IntoZval;
+use ext_php_rs::exception::PhpException;
 use ext_php_rs::flags::{DataType, MethodFlags, PropertyFlags};
 use ext_php_rs::types::{ZendHashTable, ZendObject, Zval};
 use ext_php_rs::zend::{ce, ClassEntry, ExecuteData, ExecutorGlobals};
@@ -26,11 +27,30 @@ const ERRORS_PROPERTY: &str = "errors";
 
 fn runtime_exception() -> &'static ClassEntry {
     // SPL (always compiled into PHP 8) registers RuntimeException before any shared extension.
-    ClassEntry::try_find("RuntimeException").unwrap_or_else(ce::exception)
+    find_class("RuntimeException").unwrap_or_else(ce::exception)
 }
 
 fn base_exception() -> &'static ClassEntry {
-    ClassEntry::try_find(BASE).unwrap_or_else(runtime_exception)
+    find_class(BASE).unwrap_or_else(runtime_exception)
+}
+
+/// A class by name, also during module startup, when the executor's class table (which
+/// `ClassEntry::try_find` uses) is not set up yet: then the compiler's table is read.
+fn find_class(name: &str) -> Option<&'static ClassEntry> {
+    if let Some(class) = ClassEntry::try_find(name) {
+        return Some(class);
+    }
+    // SAFETY: the compiler globals are static; CG(class_table) is either null or the
+    // engine's live class table, whose entries are IS_PTR zvals pointing at class entries
+    // that live as long as the process. Only read here, from the engine's own thread.
+    let table = unsafe {
+        ext_php_rs::ffi::ext_php_rs_compiler_globals()
+            .as_ref()?
+            .class_table
+            .as_ref()?
+    };
+    let entry = table.get(name.to_ascii_lowercase().as_str())?;
+    unsafe { entry.ptr::<ClassEntry>()?.as_ref() }
 }
 
 /// Registers the five classes. Called from module startup (MINIT).
@@ -38,6 +58,7 @@ pub fn register() -> ext_php_rs::error::Result<()> {
     ClassBuilder::new(BASE)
         .extends((runtime_exception, "\\RuntimeException"))
         .docs(&["/** Base of every exception thrown by the wu_runcloud_* functions. */"])
+        .registration(keep_registration)
         .register()?;
     const SUBCLASSES: [(&str, &[&str]); 3] = [
         (
@@ -57,6 +78,7 @@ pub fn register() -> ext_php_rs::error::Result<()> {
         ClassBuilder::new(name)
             .extends((base_exception, "\\WU\\RunCloud\\Exception"))
             .docs(docs)
+            .registration(keep_registration)
             .register()?;
     }
     ClassBuilder::new(API)
@@ -65,16 +87,14 @@ pub fn register() -> ext_php_rs::error::Result<()> {
         .property(ClassProperty {
             name: ERRORS_PROPERTY.into(),
             flags: PropertyFlags::Protected,
-            default: Some(Box::new(|| {
-                let mut zval = Zval::new();
-                zval.set_hashtable(ZendHashTable::new());
-                Ok(zval)
-            })),
+            // Internal classes cannot have refcounted defaults (an array): null it is, and
+            // getErrors() answers [] for it.
+            default: None,
             docs: &[],
-            ty: Some(DataType::Array),
-            nullable: false,
+            ty: None,
+            nullable: true,
             readonly: false,
-            default_stub: Some("[]".into()),
+            default_stub: Some("null".into()),
         })
         .method(
             FunctionBuilder::new("getErrors", get_errors)
@@ -82,16 +102,27 @@ pub fn register() -> ext_php_rs::error::Result<()> {
                 .docs(&["/** Field errors RunCloud sent (`{\"errors\": {\"name\": [\"...\"]}}`), keyed by field. @return array<string, list<string>> */"]),
             MethodFlags::Public,
         )
+        .registration(keep_registration)
         .register()?;
     Ok(())
+}
+
+/// Called by `ClassBuilder::register`: the engine points at the method argument tables for
+/// the life of the process, so they are kept (deliberately leaked, a few bytes per class).
+fn keep_registration(_class: &'static mut ClassEntry, tables: ArgInfoTables) {
+    std::mem::forget(tables);
 }
 
 /// `ApiException::getErrors(): array`.
 extern "C" fn get_errors(execute_data: &mut ExecuteData, retval: &mut Zval) {
     ext_php_rs::zend::run_handler(std::panic::AssertUnwindSafe(|| {
-        let errors = execute_data
-            .get_self()
-            .and_then(|this| with_class_scope(API, || this.get_property::<&Zval>(ERRORS_PROPERTY).ok().map(Zval::shallow_clone)));
+        let errors = execute_data.get_self().and_then(|this| {
+            with_class_scope(API, || {
+                this.get_property::<&Zval>(ERRORS_PROPERTY)
+                    .ok()
+                    .map(Zval::shallow_clone)
+            })
+        });
         match errors {
             Some(errors) if errors.is_array() => *retval = errors,
             _ => retval.set_hashtable(ZendHashTable::new()),
@@ -102,7 +133,8 @@ extern "C" fn get_errors(execute_data: &mut ExecuteData, retval: &mut Zval) {
 /// Runs `f` with the engine's scope set to `class`, so protected properties of our own
 /// exception objects can be read and written (what `zend_update_property` does in C).
 fn with_class_scope<R>(class: &str, f: impl FnOnce() -> R) -> R {
-    let scope = ClassEntry::try_find(class).map_or(std::ptr::null(), std::ptr::from_ref);
+    let scope =
+        find_class(class).map_or(std::ptr::null_mut(), |ce| std::ptr::from_ref(ce).cast_mut());
     let previous = {
         let mut globals = ExecutorGlobals::get_mut();
         std::mem::replace(&mut globals.fake_scope, scope)
@@ -122,7 +154,7 @@ pub fn to_php_exception(error: &Error) -> PhpException {
         Error::Api { .. } => API,
         Error::Transport { .. } => TRANSPORT,
     };
-    let Some(ce) = ClassEntry::try_find(class) else {
+    let Some(ce) = find_class(class) else {
         return PhpException::new(message, code, ce::exception());
     };
     if let Error::Api { errors, .. } = error {

@@ -152,3 +152,16 @@ pub fn wu_runcloud_remove_domain(
 pub fn wu_runcloud_redeploy_ssl(options: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
     respond(api::redeploy_ssl(&call_input(options)))
 }
+
+/// Adds every function above to the module (the generated wrappers are private to this file).
+pub fn register(module: ModuleBuilder) -> ModuleBuilder {
+    module
+        .function(wrap_function!(wu_runcloud_version))
+        .function(wrap_function!(wu_runcloud_config))
+        .function(wrap_function!(wu_runcloud_test_connection))
+        .function(wrap_function!(wu_runcloud_list_domains))
+        .function(wrap_function!(wu_runcloud_find_domain))
+        .function(wrap_function!(wu_runcloud_add_domain))
+        .function(wrap_function!(wu_runcloud_remove_domain))
+        .function(wrap_function!(wu_runcloud_redeploy_ssl))
+}

@@ -41,7 +41,9 @@ fn info_rows() -> Vec<(String, String)> {
         ("build".into(), BUILD.to_string()),
         (
             "API version in use".into(),
-            report.api_version.map_or("none".to_string(), |v| v.to_string()),
+            report
+                .api_version
+                .map_or("none".to_string(), |v| v.to_string()),
         ),
         ("API root".into(), report.api_root.clone()),
         ("targets".into(), report.targets.to_string()),

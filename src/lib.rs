@@ -11,11 +11,6 @@ mod functions;
 mod info;
 
 use ext_php_rs::prelude::*;
-use functions::{
-    wu_runcloud_add_domain, wu_runcloud_config, wu_runcloud_find_domain, wu_runcloud_list_domains,
-    wu_runcloud_redeploy_ssl, wu_runcloud_remove_domain, wu_runcloud_test_connection,
-    wu_runcloud_version,
-};
 
 /// Module startup: registers the exception classes (they need MINIT, see exceptions.rs).
 unsafe extern "C" fn startup(_type: i32, _module_number: i32) -> i32 {
@@ -28,15 +23,9 @@ unsafe extern "C" fn startup(_type: i32, _module_number: i32) -> i32 {
 
 #[php_module]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
-    module
-        .startup_function(startup)
-        .info_function(info::module_info)
-        .function(wrap_function!(wu_runcloud_version))
-        .function(wrap_function!(wu_runcloud_config))
-        .function(wrap_function!(wu_runcloud_test_connection))
-        .function(wrap_function!(wu_runcloud_list_domains))
-        .function(wrap_function!(wu_runcloud_find_domain))
-        .function(wrap_function!(wu_runcloud_add_domain))
-        .function(wrap_function!(wu_runcloud_remove_domain))
-        .function(wrap_function!(wu_runcloud_redeploy_ssl))
+    functions::register(
+        module
+            .startup_function(startup)
+            .info_function(info::module_info),
+    )
 }

@@ -81,8 +81,8 @@ final class DomainsTest extends Native_Test_Case {
 	/** @dataProvider versions */
 	public function test_remove_with_a_remembered_id_costs_two_requests(string $version): void {
 		$this->emulator()->seed(1, 1, 100);
-		$options = $this->options($version, ['ssl' => false]);
-		$added   = wu_runcloud_add_domain('remembered.example.com', $options);
+		$options = $this->options($version);
+		$added   = wu_runcloud_add_domain('remembered.example.com', $options + ['ssl' => false]);
 		$before  = $this->emulator()->request_count();
 		$result  = wu_runcloud_remove_domain('remembered.example.com', $options + ['domain_id' => $added['domain']['id']]);
 		$this->assertTrue($result['removed']);
@@ -92,9 +92,9 @@ final class DomainsTest extends Native_Test_Case {
 
 	/** @dataProvider versions */
 	public function test_a_stale_domain_id_falls_back_to_the_scan(string $version): void {
-		$options = $this->options($version, ['ssl' => false]);
-		$other   = wu_runcloud_add_domain('other.example.com', $options);
-		wu_runcloud_add_domain('target.example.com', $options);
+		$options = $this->options($version);
+		$other   = wu_runcloud_add_domain('other.example.com', $options + ['ssl' => false]);
+		wu_runcloud_add_domain('target.example.com', $options + ['ssl' => false]);
 		// The remembered id now belongs to another name: it must not be deleted.
 		$result = wu_runcloud_remove_domain('target.example.com', $options + ['domain_id' => $other['domain']['id']]);
 		$this->assertTrue($result['removed']);
@@ -104,8 +104,8 @@ final class DomainsTest extends Native_Test_Case {
 	}
 
 	public function test_an_id_that_no_longer_exists_falls_back_to_the_scan(): void {
-		$options = $this->v3(['ssl' => false]);
-		$added   = wu_runcloud_add_domain('gone.example.com', $options);
+		$options = $this->v3();
+		$added   = wu_runcloud_add_domain('gone.example.com', $options + ['ssl' => false]);
 		wu_runcloud_remove_domain('gone.example.com', $options);
 		$result = wu_runcloud_remove_domain('gone.example.com', $options + ['domain_id' => $added['domain']['id']]);
 		$this->assertFalse($result['removed']);

@@ -37,7 +37,7 @@ final class ExceptionsTest extends Native_Test_Case {
 		$result = Php_Script::run("<?php\n\n\nwu_runcloud_list_domains();\n");
 		$this->assertSame(255, $result['exit']);
 		$this->assertMatchesRegularExpression(
-			'/PHP Fatal error:  Uncaught WU\\\\RunCloud\\\\ConfigException: .*WU_RUNCLOUD_SERVER_ID.* in \S+\.php:4/s',
+			'/Fatal error: +Uncaught WU\\\\RunCloud\\\\ConfigException: .*WU_RUNCLOUD_SERVER_ID.* in \S+\.php:4/s',
 			$result['stderr']
 		);
 	}

@@ -57,12 +57,14 @@ final class CapabilityModuleTest extends Plugin_Test_Case {
 		$this->assertEquals(1, $this->record('shop.example.com')['www'] ?? null, $this->log_text());
 		$this->assertEquals(0, $this->record('blog.network.test')['www'] ?? null);
 
+		$lists = count($this->requests_matching('GET', '~/domains$~'));
+
 		Harness::fire('wu_remove_domain', 'shop.example.com', 2);
 		Harness::fire('wu_remove_subdomain', 'blog.network.test', 3);
 
 		$this->assertSame([], $this->emulator->domain_names(1, 1));
 		$this->assertCount(2, $this->requests_matching('DELETE', '~/domains/\d+$~'));
-		$this->assertSame([], $this->requests_matching('GET', '~/domains$~'), 'removal used the remembered ids');
+		$this->assertCount($lists, $this->requests_matching('GET', '~/domains$~'), 'removal used the remembered ids, no list');
 		$this->assertStringNotContainsString(self::TOKEN, $this->log_text());
 	}
 

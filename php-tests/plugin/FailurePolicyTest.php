@@ -113,6 +113,8 @@ final class FailurePolicyTest extends Plugin_Test_Case {
 
 	public function test_the_delay_grows_and_is_capped(): void {
 
+		$this->load_plugin_classes();
+
 		$this->assertSame(
 			[60, 120, 240, 480, 960, 1920, 3600, 3600],
 			array_map([RunCloud_Domain_Sync::class, 'retry_delay'], [2, 3, 4, 5, 6, 7, 8, 20])

@@ -249,8 +249,14 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 
 		$this->assertFalse($provider->is_setup());
 		$this->assertSame(['WU_RUNCLOUD_API_SECRET'], $provider->get_missing_constants());
-		$this->assertFalse($plugin->is_handler_active());
 		$this->assertContains('should-setup-runcloud-integration', array_column(State::$um_notices, 'id'));
+
+		// 2.4 hooks an enabled provider even when it is not set up: the event is refused, loudly.
+		Harness::fire('wu_add_domain', 'shop.example.com', 2);
+
+		$this->assertSame([], $this->emulator->requests());
+		$this->assertStringContainsString('configuration is incomplete (missing: WU_RUNCLOUD_API_TOKEN', implode("\n", State::log_lines('error')));
+		$this->assertContains('config-incomplete', array_column($plugin->notices()->get_notices(), 'id'));
 	}
 
 	public function test_wizard_fields_and_connection_test(): void {

@@ -46,8 +46,6 @@ final class NoticesAndLoggingTest extends Plugin_Test_Case {
 		$this->start_emulator();
 		$plugin = $this->boot(['constants' => ['WU_RUNCLOUD_API_TOKEN' => null, 'WU_RUNCLOUD_SERVER_ID' => null, 'WU_RUNCLOUD_APP_ID' => null]]);
 
-		$this->assertFalse($plugin->is_handler_active());
-
 		$notices = $plugin->notices()->get_notices();
 		$this->assertSame(['config-incomplete'], array_column($notices, 'id'), var_export($notices, true));
 		$this->assertStringContainsString('WU_RUNCLOUD_SERVER_ID', $notices[0]['message']);
@@ -129,18 +127,9 @@ final class NoticesAndLoggingTest extends Plugin_Test_Case {
 		$this->assertStringNotContainsString(substr(self::TOKEN, 3, 20), $everything);
 	}
 
-	/**
-	 * The logger alone, without WordPress or Ultimate Multisite.
-	 */
-	private function load_logger_only(): void {
-
-		defined('ABSPATH') || define('ABSPATH', sys_get_temp_dir() . '/');
-		require_once dirname(__DIR__, 2) . '/php/inc/class-runcloud-logger.php';
-	}
-
 	public function test_redaction_of_credential_shapes(): void {
 
-		$this->load_logger_only();
+		$this->load_plugin_classes();
 
 		$logger = new RunCloud_Logger(
 			static function () {
@@ -159,7 +148,7 @@ final class NoticesAndLoggingTest extends Plugin_Test_Case {
 
 	public function test_without_wu_log_add_lines_go_to_error_log(): void {
 
-		$this->load_logger_only();
+		$this->load_plugin_classes();
 		$this->assertFalse(function_exists('wu_log_add'));
 
 		$file = tempnam(sys_get_temp_dir(), 'wu-rc-errlog-');

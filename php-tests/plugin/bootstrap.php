@@ -38,7 +38,7 @@ require_once __DIR__ . '/support/class-plugin-test-case.php';
 	}
 
 	if (null === $library) {
-		$library = dirname(__DIR__, 2) . '/target/release/libwu_runcloud.so';
+		$library = getenv('WU_RUNCLOUD_EXTENSION') ?: dirname(__DIR__, 2) . '/target/release/libwu_runcloud.so';
 	}
 
 	if ( ! is_readable($library)) {

@@ -44,7 +44,7 @@ class RunCloud_Admin_Notices {
 	/**
 	 * Constructor.
 	 *
-	 * @param callable|null $extension_loaded Seam: returns bool. Default: extension_loaded('wu_runcloud').
+	 * @param callable|null $extension_loaded Seam: returns bool. Default: the wu_runcloud_* functions exist.
 	 * @param callable|null $config_reader    Seam: returns the wu_runcloud_config() array. Default: wu_runcloud_config().
 	 */
 	public function __construct(?callable $extension_loaded = null, ?callable $config_reader = null) {
@@ -56,13 +56,13 @@ class RunCloud_Admin_Notices {
 	}
 
 	/**
-	 * Default "extension loaded" check.
+	 * Default "extension loaded" check: the native API is callable.
 	 *
 	 * @return bool
 	 */
 	public static function native_extension_loaded(): bool {
 
-		return extension_loaded('wu_runcloud') && function_exists('wu_runcloud_config');
+		return function_exists('wu_runcloud_config') && function_exists('wu_runcloud_add_domain');
 	}
 
 	/**

@@ -152,6 +152,8 @@ class RunCloud_CLI {
 		foreach ($report as $row) {
 			$target = $row['target'];
 
+			\WP_CLI::log(sprintf('%s: %d domain(s) on RunCloud, %d missing, %d orphan(s)', $row['key'], $row['present'], count($row['missing']), count($row['orphans'])));
+
 			foreach ($row['missing'] as $name => $info) {
 				$op = 'subdomain' === $info['kind'] ? 'add_subdomain' : 'add_domain';
 

@@ -235,11 +235,12 @@ class RunCloud_Domain_Sync {
 	/**
 	 * The web apps every change goes to: primary first, then extra targets.
 	 *
+	 * @param array|null $config The resolved configuration when the caller has it.
 	 * @return array<int, array{server_id: int, app_id: int}>
 	 */
-	public function targets(): array {
+	public function targets(?array $config = null): array {
 
-		$config  = $this->config();
+		$config  = $config ?? $this->config();
 		$targets = [];
 
 		foreach ((array) ($config['targets'] ?? []) as $target) {
@@ -407,7 +408,9 @@ class RunCloud_Domain_Sync {
 		}
 
 		try {
-			$targets = null !== $only ? [$only] : $this->targets();
+			$config  = $this->config();
+			$missing = (array) ($config['missing'] ?? []);
+			$targets = $missing ? [] : (null !== $only ? [$only] : $this->targets($config));
 		} catch (\Throwable $e) {
 			if ( ! self::is_native_exception($e)) {
 				throw $e;
@@ -419,15 +422,7 @@ class RunCloud_Domain_Sync {
 		}
 
 		if ( ! $targets) {
-			$missing = [];
-
-			try {
-				$missing = (array) ($this->config()['missing'] ?? []);
-			} catch (\Throwable $e) {
-				$missing = [];
-			}
-
-			$this->permanent_failure(sprintf('%s %s failed: the RunCloud configuration is incomplete (missing: %s); nothing was sent.', $op, $domain, $missing ? implode(', ', $missing) : 'server and app ids'));
+			$this->permanent_failure(sprintf('%s %s failed: the RunCloud configuration is incomplete (missing: %s); nothing was sent.', $op, $domain, $missing ? implode(', ', array_map('strval', $missing)) : 'server and app ids'));
 
 			return;
 		}

@@ -206,10 +206,20 @@ pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
         );
         let (error, retryable, attempts, maybe_processed) = match outcome {
             Ok(reply) if reply.is_success() => {
-                let v = client.decode(&reply)?;
-                let d = Domain::from_wire(&v)
-                    .ok_or_else(|| shape_error(Method::Post, &path, "the new domain record"))?;
-                break (d, true);
+                let decoded = client.decode(&reply);
+                if let Some(d) = decoded.as_ref().ok().and_then(Domain::from_wire) {
+                    break (d, true);
+                }
+                // Success with an unreadable record: the domain was added; read it back
+                // rather than make the caller retry into a duplicate.
+                match find_in(&client, t, &name)? {
+                    Some(d) => break (d, true),
+                    None => {
+                        return Err(decoded.err().unwrap_or_else(|| {
+                            shape_error(Method::Post, &path, "the new domain record")
+                        }))
+                    }
+                }
             }
             Ok(reply) => {
                 let retryable = retry::retryable_status(reply.status);

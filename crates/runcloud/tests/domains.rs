@@ -59,23 +59,43 @@ fn result_shapes_serialise_as_designed() {
     let emu = start(|_| {});
     let added = api::add_domain(&v3(&emu), b"Shape.Example.com.").unwrap();
     let v = serde_json::to_value(&added).unwrap();
-    let mut keys: Vec<&str> = v["domain"]
+    // Keys in DESIGN.md's order (serde_json's preserve_order is enabled by this crate).
+    let keys: Vec<&str> = v["domain"]
         .as_object()
         .unwrap()
         .keys()
         .map(String::as_str)
         .collect();
-    keys.sort_unstable();
     assert_eq!(
         keys,
         vec![
-            "created_at",
             "id",
             "name",
-            "redirection",
             "type",
+            "www",
+            "redirection",
             "wildcard",
-            "www"
+            "created_at"
+        ]
+    );
+    let top: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(top, vec!["domain", "created", "ssl"]);
+    let cfg = serde_json::to_value(api::config(&v3(&emu)).unwrap()).unwrap();
+    let cfg_keys: Vec<&str> = cfg
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        cfg_keys,
+        vec![
+            "api_version",
+            "base_url",
+            "auth",
+            "targets",
+            "timeout",
+            "missing"
         ]
     );
     assert_eq!(v["domain"]["name"], "shape.example.com");

@@ -285,3 +285,18 @@ fn unusable_ca_file_is_a_config_error() {
     assert!(emu.requests().is_empty());
     let _ = std::fs::remove_file(&bad);
 }
+
+#[test]
+fn unreadable_post_answer_is_read_back() {
+    let emu = start(|_| {});
+    emu.add_fault(json!({"method":"POST","path":DOMAINS,"malformed_json":true}))
+        .unwrap();
+    let added = api::add_domain(
+        &with_options(v3(&emu), &[("ssl", false.into())]),
+        b"garbled.example.com",
+    )
+    .unwrap();
+    assert!(added.created);
+    assert_eq!(added.domain.name, "garbled.example.com");
+    assert_eq!(count(&emu.requests(), "POST", "/domains"), 1);
+}

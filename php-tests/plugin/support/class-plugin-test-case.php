@@ -65,6 +65,18 @@ abstract class Plugin_Test_Case extends TestCase {
 	}
 
 	/**
+	 * The plugin's classes alone, without WordPress or Ultimate Multisite (unit checks).
+	 */
+	protected function load_plugin_classes(): void {
+
+		defined('ABSPATH') || define('ABSPATH', sys_get_temp_dir() . '/');
+
+		foreach (['logger', 'admin-notices', 'domain-sync'] as $name) {
+			require_once dirname(__DIR__, 3) . "/php/inc/class-runcloud-{$name}.php";
+		}
+	}
+
+	/**
 	 * One domain record on an app, from the emulator's state.
 	 */
 	protected function record(string $name, int $server_id = 1, int $app_id = 1): ?array {
