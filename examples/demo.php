@@ -2,12 +2,18 @@
 /**
  * `make demo`: the main job against the bundled RunCloud emulator.
  *
- * Starts the emulator (a Let's Encrypt certificate on web app 1:1), points the
- * WU_RUNCLOUD_* constants at it as wp-config.php would, checks the connection, then maps,
- * lists and unmaps a domain, printing the emulator's state after each step.
+ * 1. Starts the emulator (web app 1:1 with a Let's Encrypt certificate) and checks the
+ *    connection with the native API.
+ * 2. Boots a stand-in WordPress network running Ultimate Multisite (with its own core RunCloud
+ *    integration present) plus our plugin, with the WU_RUNCLOUD_* constants pointing at the
+ *    emulator as wp-config.php would, and drives the plugin's event handlers: map a domain,
+ *    create a subdomain site, remove both, then `wp runcloud sync --dry-run`, printing the
+ *    emulator's state after each step.
  */
 
-require_once dirname(__DIR__) . '/php-tests/support/class-emulator.php';
+$root = dirname(__DIR__);
+require_once $root . '/php-tests/support/class-emulator.php';
+require_once $root . '/php-tests/plugin/support/class-demo.php';
 
 use WU_RunCloud_Tests\Emulator;
 
@@ -16,46 +22,27 @@ if (!extension_loaded('wu_runcloud')) {
 	exit(1);
 }
 
-$token    = bin2hex(random_bytes(16));
-$emulator = Emulator::start(['--token', $token, '--ssl', 'letsencrypt', '--state-file', sys_get_temp_dir() . '/wu-runcloud-demo-state.json']);
+$generation = getenv('WU_RUNCLOUD_DEMO_GENERATION') ?: '2.5';
+$token      = 'demo-' . bin2hex(random_bytes(8));
+$emulator   = Emulator::start(['--token', $token, '--app', '1:1', '--ssl', 'letsencrypt']);
 
-// What an operator puts in wp-config.php.
-define('WU_RUNCLOUD_API_TOKEN', $token);
-define('WU_RUNCLOUD_SERVER_ID', 1);
-define('WU_RUNCLOUD_APP_ID', 1);
-define('WU_RUNCLOUD_API_URL', $emulator->base_url());
+echo 'wu_runcloud ', wu_runcloud_version(), ' against the RunCloud emulator at ', $emulator->base_url(), PHP_EOL;
 
-function wu_runcloud_demo_step(string $title, $result, Emulator $emulator): void {
-	echo "\n== {$title}\n";
-	echo json_encode($result, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES), "\n";
-	$app = $emulator->state()['apps'][0];
-	printf(
-		"-- emulator: web app %d:%d has %d domain(s): %s; certificate covers: %s\n",
-		$app['server_id'],
-		$app['app_id'],
-		count($app['domains']),
-		implode(', ', array_column($app['domains'], 'name')) ?: '-',
-		implode(', ', $app['ssl']['basic']['covered_domains'] ?? []) ?: '-'
-	);
-}
+$connection = wu_runcloud_test_connection(['api_url' => $emulator->base_url(), 'api_token' => $token, 'server_id' => 1, 'app_id' => 1]);
+printf(
+	"== test connection: %s (API %s, web app %d:%d \"%s\")\n\n",
+	$connection['ok'] ? 'OK' : 'FAILED',
+	$connection['api_version'],
+	$connection['targets'][0]['server_id'],
+	$connection['targets'][0]['app_id'],
+	$connection['targets'][0]['webapp']['name']
+);
 
-echo 'wu_runcloud ', wu_runcloud_version(), ' against ', $emulator->base_url(), "\n";
+\WU_RunCloud_Stubs\Demo::run($emulator, $token, $generation);
 
-$connection = wu_runcloud_test_connection();
-wu_runcloud_demo_step('test connection', $connection, $emulator);
-if (true !== $connection['ok']) {
-	exit(1);
-}
-
-wu_runcloud_demo_step('map shop.example.com (www on)', wu_runcloud_add_domain('shop.example.com', ['www' => true]), $emulator);
-wu_runcloud_demo_step('map it again (idempotent)', wu_runcloud_add_domain('shop.example.com', ['www' => true]), $emulator);
-wu_runcloud_demo_step('list domains', wu_runcloud_list_domains(), $emulator);
-wu_runcloud_demo_step('unmap shop.example.com', wu_runcloud_remove_domain('shop.example.com'), $emulator);
-
-$plugin_demo = __DIR__ . '/demo-plugin.php';
-if (file_exists($plugin_demo)) {
-	require $plugin_demo;
-}
+// The constants the demo network defined are what the native API reads without options.
+$config = wu_runcloud_config();
+printf("\n== configuration from the WU_RUNCLOUD_* constants: API %s, auth %s, targets %s\n", $config['api_version'], $config['auth'], json_encode($config['targets']));
 
 $emulator->stop();
-echo "\ndemo: OK\n";
+echo "demo: OK\n";

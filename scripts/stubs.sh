@@ -16,7 +16,8 @@ fi
 cargo build --locked -p wu_runcloud --quiet
 generated="$(mktemp)"
 trap 'rm -f "$generated"' EXIT
-cargo php stubs --stdout target/debug/libwu_runcloud.so > "$generated"
+cargo php stubs --stdout target/debug/libwu_runcloud.so \
+  | php -n -d extension="$PWD/target/debug/libwu_runcloud.so" scripts/stubs-finish.php > "$generated"
 
 case "$mode" in
   write)

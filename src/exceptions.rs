@@ -57,33 +57,18 @@ fn find_class(name: &str) -> Option<&'static ClassEntry> {
 pub fn register() -> ext_php_rs::error::Result<()> {
     ClassBuilder::new(BASE)
         .extends((runtime_exception, "\\RuntimeException"))
-        .docs(&["/** Base of every exception thrown by the wu_runcloud_* functions. */"])
         .registration(keep_registration)
         .register()?;
-    const SUBCLASSES: [(&str, &[&str]); 3] = [
-        (
-            CONFIG,
-            &["/** Missing or invalid WU_RUNCLOUD_* constant or option; the message names it. */"],
-        ),
-        (
-            VALIDATION,
-            &["/** A bad domain or option value; nothing was sent to RunCloud. */"],
-        ),
-        (
-            TRANSPORT,
-            &["/** DNS, connect, TLS, timeout, reset, or an unreadable or unexpected response. getCode() is the HTTP status when there was one, else 0. */"],
-        ),
-    ];
-    for (name, docs) in SUBCLASSES {
+    // Their documentation lives in the stubs (scripts/stubs-finish.php): cargo-php cannot
+    // see classes registered at startup.
+    for name in [CONFIG, VALIDATION, TRANSPORT] {
         ClassBuilder::new(name)
             .extends((base_exception, "\\WU\\RunCloud\\Exception"))
-            .docs(docs)
             .registration(keep_registration)
             .register()?;
     }
     ClassBuilder::new(API)
         .extends((base_exception, "\\WU\\RunCloud\\Exception"))
-        .docs(&["/** RunCloud answered an error: getCode() is the HTTP status, getErrors() the field errors. */"])
         .property(ClassProperty {
             name: ERRORS_PROPERTY.into(),
             flags: PropertyFlags::Protected,
@@ -97,9 +82,7 @@ pub fn register() -> ext_php_rs::error::Result<()> {
             default_stub: Some("null".into()),
         })
         .method(
-            FunctionBuilder::new("getErrors", get_errors)
-                .returns(DataType::Array, false, false)
-                .docs(&["/** Field errors RunCloud sent (`{\"errors\": {\"name\": [\"...\"]}}`), keyed by field. @return array<string, list<string>> */"]),
+            FunctionBuilder::new("getErrors", get_errors).returns(DataType::Array, false, false),
             MethodFlags::Public,
         )
         .registration(keep_registration)

@@ -83,4 +83,42 @@ final class ModuleTest extends Native_Test_Case {
 		$this->assertSame(0, $result['exit'], $result['stderr']);
 		$this->assertMatchesRegularExpression('/configured => no/', $result['stdout']);
 	}
+
+	/** The committed IDE stubs declare exactly what the loaded extension has. */
+	public function test_stubs_agree_with_reflection(): void {
+		$describe = <<<'PHP'
+<?php
+$out = [];
+foreach (%s as $function) {
+	$f = new ReflectionFunction($function);
+	$params = [];
+	foreach ($f->getParameters() as $p) {
+		$params[] = [(string) $p->getType(), $p->getName(), $p->isOptional()];
+	}
+	$out['functions'][$function] = [$params, (string) $f->getReturnType()];
+}
+foreach (%s as $class) {
+	$c = new ReflectionClass($class);
+	$methods = [];
+	foreach ($c->getMethods() as $m) {
+		if ($m->getDeclaringClass()->getName() === $class) {
+			$methods[$m->getName()] = (string) $m->getReturnType();
+		}
+	}
+	$out['classes'][$class] = [$c->getParentClass()->getName(), $methods];
+}
+echo json_encode($out);
+PHP;
+		$classes  = array_merge(['WU\RunCloud\Exception'], self::EXCEPTIONS);
+		$script   = sprintf($describe, var_export(self::FUNCTIONS, true), var_export($classes, true));
+		$stubs    = dirname(__DIR__, 2) . '/stubs/wu_runcloud.stubs.php';
+		$from_ext = Php_Script::run($script);
+		// The same description, from a PHP without the extension that loads the stubs instead.
+		$file = tempnam(sys_get_temp_dir(), 'wu-rc-stubs-') . '.php';
+		file_put_contents($file, str_replace('<?php', "<?php require " . var_export($stubs, true) . ";", $script));
+		$from_stubs = shell_exec(escapeshellarg(PHP_BINARY) . ' -n ' . escapeshellarg($file) . ' 2>&1');
+		unlink($file);
+		$this->assertSame(0, $from_ext['exit'], $from_ext['stderr']);
+		$this->assertSame(json_decode($from_ext['stdout'], true), json_decode((string) $from_stubs, true), (string) $from_stubs);
+	}
 }

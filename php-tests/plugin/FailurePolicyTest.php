@@ -195,16 +195,18 @@ final class FailurePolicyTest extends Plugin_Test_Case {
 		$this->assertCount(1, $this->notices_errors());
 	}
 
-	public function test_an_invalid_domain_is_permanent_and_sends_nothing(): void {
+	public function test_an_invalid_domain_is_permanent_recorded_once_and_sends_nothing(): void {
 
-		$this->start_emulator();
-		$this->boot();
+		$this->start_emulator(['--app', '1:1', '--app', '2:2']);
+		$this->boot(['constants' => ['WU_RUNCLOUD_EXTRA_TARGETS' => '2:2']]);
 
 		Harness::fire('wu_add_domain', 'not a domain', 2);
 
 		$this->assertSame([], $this->emulator->requests());
 		$this->assertSame([], State::scheduled());
-		$this->assertStringContainsString('ValidationException', implode("\n", State::log_lines('error')));
+		$this->assertCount(1, State::log_lines('error'), 'one record for all targets');
+		$this->assertStringContainsString('ValidationException', State::log_lines('error')[0]);
+		$this->assertCount(1, $this->notices_errors());
 	}
 
 	public function test_retry_jobs_are_dropped_when_the_integration_is_disabled_or_the_target_gone(): void {

@@ -58,6 +58,39 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 		$this->assertSame([], State::log_lines('error'));
 	}
 
+	public function test_a_stale_remembered_id_falls_back_to_the_name(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		Harness::fire('wu_add_domain', 'shop.example.com', 2);
+		$old = $this->record('shop.example.com')['id'];
+
+		// Someone deleted and re-created the domain in the RunCloud panel: it has a new id.
+		wu_runcloud_remove_domain('shop.example.com', ['domain_id' => $old]);
+		wu_runcloud_add_domain('shop.example.com', ['ssl' => false]);
+		$this->assertNotEquals($old, $this->record('shop.example.com')['id']);
+
+		Harness::fire('wu_remove_domain', 'shop.example.com', 2);
+
+		$this->assertNull($this->record('shop.example.com'), $this->log_text());
+		$this->assertSame([], State::log_lines('error'));
+	}
+
+	public function test_an_ssl_failure_after_the_add_is_a_warning_not_a_retry(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 3, 'status' => 500, 'body' => '{"message":"Let\'s Encrypt rate limit"}']);
+
+		Harness::fire('wu_add_domain', 'shop.example.com', 2);
+
+		$this->assertNotNull($this->record('shop.example.com'));
+		$this->assertSame([], State::scheduled());
+		$this->assertStringContainsString('SSL failed', implode("\n", State::log_lines('warning')), $this->log_text());
+	}
+
 	public function test_subdomain_added_without_www_and_removed(): void {
 
 		$this->start_emulator();
@@ -255,7 +288,7 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 		Harness::fire('wu_add_domain', 'shop.example.com', 2);
 
 		$this->assertSame([], $this->emulator->requests());
-		$this->assertStringContainsString('configuration is incomplete (missing: WU_RUNCLOUD_API_TOKEN', implode("\n", State::log_lines('error')));
+		$this->assertStringContainsString('configuration is incomplete (missing: WU_RUNCLOUD_API_SECRET', implode("\n", State::log_lines('error')));
 		$this->assertContains('config-incomplete', array_column($plugin->notices()->get_notices(), 'id'));
 	}
 

@@ -114,7 +114,7 @@ final class SecretsTest extends Reliability_Test_Case {
 			'transport: timeout'          => [['timeout' => 0.3], $list, ['path' => $p . '/domains', 'delay_ms' => 800]],
 			'transport: dropped'          => [[], $test, ['path' => $p, 'drop' => true, 'times' => 3]],
 			'transport: truncated'        => [[], $list, ['path' => $p . '/domains', 'truncate' => true, 'times' => 3]],
-			'transport: malformed JSON'   => [[], $add, ['method' => 'POST', 'path' => $p . '/domains', 'malformed_json' => true]],
+			'transport: malformed JSON'   => [[], $find, ['method' => 'GET', 'path' => $p . '/domains', 'malformed_json' => true]],
 			'transport: wrong shape'      => [[], $list, ['path' => $p . '/domains', 'status' => 200, 'body' => '{"data":7}']],
 			'transport: HTML 502'         => [[], $remove, ['method' => 'DELETE', 'path' => $p . '/domains/*', 'html' => true, 'status' => 502, 'times' => 3]],
 			'transport: redirect'         => [[], $list, ['path' => $p . '/domains', 'redirect_to' => 'http://' . self::redirect_target()->address()]],
@@ -160,18 +160,24 @@ final class SecretsTest extends Reliability_Test_Case {
 	 * message is quoted in exception messages, so the client must blank its own secrets.
 	 */
 	public function test_a_server_echoing_the_credentials_does_not_leak_them(): void {
-		$echo = 'Invalid credentials: ' . self::TOKEN . ' / ' . self::KEY . ':' . self::SECRET . ' / Basic ' . base64_encode(self::KEY . ':' . self::SECRET);
-		foreach (['v3', 'v2'] as $version) {
+		$echoes = [
+			// Only the credentials of the call can be known to the client: v3 sends the token,
+			// v2 the key and secret (as HTTP Basic, base64 of "key:secret").
+			'v3' => 'Invalid token: ' . self::TOKEN . ' (Authorization: Bearer ' . self::TOKEN . ')',
+			'v2' => 'Invalid credentials: ' . self::KEY . ' / ' . self::SECRET . ' / Basic ' . base64_encode(self::KEY . ':' . self::SECRET),
+		];
+		foreach ($echoes as $version => $echo) {
 			foreach ([401, 422, 500] as $status) {
 				$this->emulator()->reset();
 				$this->emulator()->fault([
 					'path'   => "/api/{$version}/servers/*/webapps/*/domains",
 					'status' => $status,
-					'body'   => json_encode(['message' => $echo, 'errors' => ['token' => [$echo], self::TOKEN => ['x']]]),
+					'body'   => json_encode(['message' => $echo, 'errors' => ['token' => [$echo]]]),
 				]);
 				$e = $this->expectThrown('WU\RunCloud\ApiException', function () use ($version) {
 					wu_runcloud_list_domains($this->options($version));
 				});
+				$this->assertStringContainsString('Invalid', $e->getMessage(), 'the rest of the message is kept');
 				$this->assertNoSecretInAnyForm(self::everything($e), "{$version} {$status} exception quoting a hostile message");
 			}
 		}

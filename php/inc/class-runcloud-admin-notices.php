@@ -141,7 +141,7 @@ class RunCloud_Admin_Notices {
 			$lines = [];
 
 			foreach (array_slice($errors, -5) as $error) {
-				$lines[] = (string) $error['message'];
+				$lines[] = rtrim((string) $error['message'], '. ');
 			}
 
 			$notices[] = [

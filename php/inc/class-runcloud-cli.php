@@ -55,7 +55,7 @@ class RunCloud_CLI {
 			return;
 		}
 
-		\WP_CLI::log(sprintf('API %s, %s authentication, %s', $config['api_version'] ?? '?', 'key_secret' === ($config['auth'] ?? '') ? 'v2 key+secret' : 'v3 bearer', $config['base_url'] ?? ''));
+		\WP_CLI::log(sprintf('RunCloud API %s with %s at %s', $config['api_version'] ?? '?', 'key_secret' === ($config['auth'] ?? '') ? 'an API key and secret' : 'an API token', $config['base_url'] ?? ''));
 
 		foreach ((array) ($result['targets'] ?? []) as $target) {
 			\WP_CLI::log(sprintf('%d:%d  web app "%s" (id %d)', $target['server_id'], $target['app_id'], $target['webapp']['name'] ?? '?', $target['webapp']['id'] ?? 0));

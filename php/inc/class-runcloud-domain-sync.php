@@ -437,6 +437,13 @@ class RunCloud_Domain_Sync {
 					throw $e;
 				}
 
+				// Invalid input is invalid for every target: one record, nothing sent anywhere.
+				if (self::is_class($e, 'ValidationException')) {
+					$this->permanent_failure(sprintf('%s %s failed: %s. Nothing was sent (invalid input).', $op, $domain, $this->describe($e)));
+
+					break;
+				}
+
 				if ( ! $this->handle_failure($op, $domain, $site_id, $target, $attempt, $e) && null === $rethrow) {
 					$rethrow = $e;
 				}
