@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use ext_php_rs::args::ArgInfoTables;
+use ext_php_rs::boxed::ZBox;
 use ext_php_rs::builders::{ClassBuilder, ClassProperty, FunctionBuilder};
 use ext_php_rs::convert::IntoZval;
 use ext_php_rs::exception::PhpException;
@@ -99,8 +100,9 @@ fn keep_registration(_class: &'static mut ClassEntry, tables: ArgInfoTables) {
 /// `ApiException::getErrors(): array`.
 extern "C" fn get_errors(execute_data: &mut ExecuteData, retval: &mut Zval) {
     ext_php_rs::zend::run_handler(std::panic::AssertUnwindSafe(|| {
-        let errors = execute_data.get_self().and_then(|this| {
-            with_class_scope(API, || {
+        let api = find_class(API);
+        let errors = execute_data.get_self().zip(api).and_then(|(this, api)| {
+            with_class_scope(api, || {
                 this.get_property::<&Zval>(ERRORS_PROPERTY)
                     .ok()
                     .map(Zval::shallow_clone)
@@ -113,11 +115,10 @@ extern "C" fn get_errors(execute_data: &mut ExecuteData, retval: &mut Zval) {
     }));
 }
 
-/// Runs `f` with the engine's scope set to `class`, so protected properties of our own
-/// exception objects can be read and written (what `zend_update_property` does in C).
-fn with_class_scope<R>(class: &str, f: impl FnOnce() -> R) -> R {
-    let scope =
-        find_class(class).map_or(std::ptr::null_mut(), |ce| std::ptr::from_ref(ce).cast_mut());
+/// Runs `f` with the engine's scope set to `class`, so protected and private properties of
+/// our exception objects can be read and written (what `zend_update_property` does in C).
+fn with_class_scope<R>(class: &ClassEntry, f: impl FnOnce() -> R) -> R {
+    let scope = std::ptr::from_ref(class).cast_mut();
     let previous = {
         let mut globals = ExecutorGlobals::get_mut();
         std::mem::replace(&mut globals.fake_scope, scope)
@@ -127,8 +128,10 @@ fn with_class_scope<R>(class: &str, f: impl FnOnce() -> R) -> R {
     result
 }
 
-/// The PHP exception for a core error. Messages never hold secrets (the core guarantees it).
-pub fn to_php_exception(error: &Error) -> PhpException {
+/// The PHP exception for a core error. Messages never hold secrets (the core guarantees it);
+/// `secrets` are the credential values of the call, scrubbed from the trace the engine
+/// records (it keeps the caller's arguments unless zend.exception_ignore_args is on).
+pub fn to_php_exception(error: &Error, secrets: &[&[u8]]) -> PhpException {
     let message = error.to_string();
     let code = error.status().map_or(0, i32::from);
     let class = match error {
@@ -140,23 +143,51 @@ pub fn to_php_exception(error: &Error) -> PhpException {
     let Some(ce) = find_class(class) else {
         return PhpException::new(message, code, ce::exception());
     };
-    if let Error::Api { errors, .. } = error {
-        if let Some(object) = api_exception_object(ce, &message, code, errors) {
-            return PhpException::new(message, code, ce).with_object(object);
-        }
+    let errors = match error {
+        Error::Api { errors, .. } => Some(errors),
+        _ => None,
+    };
+    match exception_object(ce, &message, code, errors, secrets) {
+        Some(object) => PhpException::new(message, code, ce).with_object(object),
+        None => PhpException::new(message, code, ce),
     }
-    PhpException::new(message, code, ce)
 }
 
-/// A new ApiException object with message, code and field errors set. Creating it through
-/// the class's own create handler records the PHP caller's file, line and trace.
-fn api_exception_object(
+/// A new exception object with message, code, field errors (ApiException) and a scrubbed
+/// trace. Creating it through the class's own create handler records the PHP caller's file,
+/// line and trace, as `throw new` in PHP would.
+fn exception_object(
     ce: &'static ClassEntry,
     message: &str,
     code: i32,
-    errors: &BTreeMap<String, Vec<String>>,
+    errors: Option<&BTreeMap<String, Vec<String>>>,
+    secrets: &[&[u8]],
 ) -> Option<Zval> {
     let mut object = ZendObject::new(ce);
+    with_class_scope(ce, || -> Option<()> {
+        object.set_property("message", message).ok()?;
+        object.set_property("code", i64::from(code)).ok()?;
+        if let Some(errors) = errors {
+            object
+                .set_property(ERRORS_PROPERTY, field_errors_table(errors)?)
+                .ok()?;
+        }
+        Some(())
+    })?;
+    if !secrets.is_empty() {
+        // `trace` is private to \Exception: only its scope may touch it.
+        with_class_scope(ce::exception(), || -> Option<()> {
+            let scrubbed = object
+                .get_property::<&Zval>("trace")
+                .ok()
+                .map(|trace| scrub(trace, secrets, 0))?;
+            object.set_property("trace", scrubbed).ok()
+        })?;
+    }
+    object.into_zval(false).ok()
+}
+
+fn field_errors_table(errors: &BTreeMap<String, Vec<String>>) -> Option<ZBox<ZendHashTable>> {
     let mut table = ZendHashTable::with_capacity(u32::try_from(errors.len()).unwrap_or(u32::MAX));
     for (field, messages) in errors {
         let mut list = ZendHashTable::new();
@@ -165,11 +196,58 @@ fn api_exception_object(
         }
         table.insert(field.as_str(), list).ok()?;
     }
-    with_class_scope(API, || -> Option<()> {
-        object.set_property("message", message).ok()?;
-        object.set_property("code", i64::from(code)).ok()?;
-        object.set_property(ERRORS_PROPERTY, table).ok()?;
-        Some(())
-    })?;
-    object.into_zval(false).ok()
+    Some(table)
+}
+
+/// Text that replaces a string holding a secret.
+const REDACTED: &str = "[redacted]";
+/// Arrays deeper than this are left out of the copy (traces are shallow; a bound keeps a
+/// self-referencing array from recursing forever).
+const MAX_SCRUB_DEPTH: usize = 16;
+
+/// A copy of `value` in which every string containing one of `secrets` is replaced and
+/// arrays are copied the same way; other values (objects, numbers) are shared as they are.
+fn scrub(value: &Zval, secrets: &[&[u8]], depth: usize) -> Zval {
+    let value = value.dereference();
+    if let Some(text) = value.zend_str() {
+        let bytes = text.as_bytes();
+        if secrets.iter().any(|s| contains(bytes, s)) {
+            let mut redacted = Zval::new();
+            if redacted.set_string(REDACTED, false).is_ok() {
+                return redacted;
+            }
+            return Zval::new();
+        }
+        return value.shallow_clone();
+    }
+    let Some(table) = value.array() else {
+        return value.shallow_clone();
+    };
+    if depth >= MAX_SCRUB_DEPTH {
+        return Zval::new();
+    }
+    let mut copy = ZendHashTable::with_capacity(u32::try_from(table.len()).unwrap_or(u32::MAX));
+    let mut entries = table.iter();
+    while let Some((key, item)) = entries.next_zval() {
+        let item = scrub(item, secrets, depth + 1);
+        // An entry that cannot be copied is left out: a trace missing an argument is fine.
+        let _ = match (key.long(), key.zend_str()) {
+            (Some(index), _) => copy.insert_at_index(index, item),
+            (None, Some(name)) => {
+                let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
+                copy.insert(name.as_str(), item)
+            }
+            (None, None) => Ok(()),
+        };
+    }
+    let mut zval = Zval::new();
+    zval.set_hashtable(copy);
+    zval
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty()
+        && haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
 }

@@ -25,10 +25,10 @@ fn call_input(options: Option<&ZendHashTable>) -> CallInput {
 }
 
 /// A core result as a PHP array, or the matching WU\RunCloud exception.
-fn respond<T: Serialize>(result: runcloud::Result<T>) -> PhpResult<PhpArray> {
+fn respond<T: Serialize>(input: &CallInput, result: runcloud::Result<T>) -> PhpResult<PhpArray> {
     match result {
         Ok(value) => to_array(&value).map_err(internal_error),
-        Err(error) => Err(to_php_exception(&error)),
+        Err(error) => Err(to_php_exception(&error, &input.secret_values())),
     }
 }
 
@@ -58,7 +58,8 @@ pub fn wu_runcloud_version() -> String {
 #[php_function]
 #[php(optional = "options")]
 pub fn wu_runcloud_config(options: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
-    respond(api::config(&call_input(options)))
+    let input = call_input(options);
+    respond(&input, api::config(&input))
 }
 
 /// Checks the credentials (ping) and that each target web app is reachable.
@@ -71,7 +72,8 @@ pub fn wu_runcloud_config(options: Option<&ZendHashTable>) -> PhpResult<PhpArray
 #[php_function]
 #[php(optional = "options")]
 pub fn wu_runcloud_test_connection(options: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
-    respond(api::test_connection(&call_input(options)))
+    let input = call_input(options);
+    respond(&input, api::test_connection(&input))
 }
 
 /// Every domain of the web app (all pages).
@@ -82,7 +84,8 @@ pub fn wu_runcloud_test_connection(options: Option<&ZendHashTable>) -> PhpResult
 #[php_function]
 #[php(optional = "options")]
 pub fn wu_runcloud_list_domains(options: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
-    respond(api::list_domains(&call_input(options)))
+    let input = call_input(options);
+    respond(&input, api::list_domains(&input))
 }
 
 /// One domain of the web app by name (normalised first: case, trailing dot, IDN), or null.
@@ -98,10 +101,11 @@ pub fn wu_runcloud_find_domain(
     domain: BinarySlice<u8>,
     options: Option<&ZendHashTable>,
 ) -> PhpResult<Option<PhpArray>> {
-    match api::find_domain(&call_input(options), &domain) {
+    let input = call_input(options);
+    match api::find_domain(&input, &domain) {
         Ok(Some(found)) => to_array(&found).map(Some).map_err(internal_error),
         Ok(None) => Ok(None),
-        Err(error) => Err(to_php_exception(&error)),
+        Err(error) => Err(to_php_exception(&error, &input.secret_values())),
     }
 }
 
@@ -122,7 +126,8 @@ pub fn wu_runcloud_add_domain(
     domain: BinarySlice<u8>,
     options: Option<&ZendHashTable>,
 ) -> PhpResult<PhpArray> {
-    respond(api::add_domain(&call_input(options), &domain))
+    let input = call_input(options);
+    respond(&input, api::add_domain(&input, &domain))
 }
 
 /// Removes a domain from the web app; a domain that is not there is not an error.
@@ -139,7 +144,8 @@ pub fn wu_runcloud_remove_domain(
     domain: BinarySlice<u8>,
     options: Option<&ZendHashTable>,
 ) -> PhpResult<PhpArray> {
-    respond(api::remove_domain(&call_input(options), &domain))
+    let input = call_input(options);
+    respond(&input, api::remove_domain(&input, &domain))
 }
 
 /// Redeploys the web app's Let's Encrypt certificate so it covers every domain now on the app.
@@ -150,7 +156,8 @@ pub fn wu_runcloud_remove_domain(
 #[php_function]
 #[php(optional = "options")]
 pub fn wu_runcloud_redeploy_ssl(options: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
-    respond(api::redeploy_ssl(&call_input(options)))
+    let input = call_input(options);
+    respond(&input, api::redeploy_ssl(&input))
 }
 
 /// Adds every function above to the module (the generated wrappers are private to this file).

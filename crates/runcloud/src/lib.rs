@@ -57,6 +57,35 @@ pub struct CallInput {
     pub options: Vec<(String, PhpValue)>,
 }
 
+impl CallInput {
+    /// The credential values of this call (options and constants), for the shell to scrub
+    /// from anything it hands back to PHP that it did not build itself (exception traces
+    /// record the caller's arguments). Empty values are left out.
+    pub fn secret_values(&self) -> Vec<&[u8]> {
+        const SECRET_OPTIONS: [&str; 3] = ["api_token", "api_key", "api_secret"];
+        const SECRET_CONSTANTS: [&str; 3] = [
+            "WU_RUNCLOUD_API_TOKEN",
+            "WU_RUNCLOUD_API_KEY",
+            "WU_RUNCLOUD_API_SECRET",
+        ];
+        let options = self
+            .options
+            .iter()
+            .filter(|(key, _)| SECRET_OPTIONS.contains(&key.as_str()));
+        let constants = self
+            .constants
+            .iter()
+            .filter(|(name, _)| SECRET_CONSTANTS.contains(&name.as_str()));
+        options
+            .chain(constants)
+            .filter_map(|(_, value)| match value {
+                PhpValue::Str(bytes) if !bytes.is_empty() => Some(bytes.as_slice()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// Hooks for tests against the emulator; not part of the extension's contract.
 #[doc(hidden)]
 pub mod testing {
