@@ -43,7 +43,7 @@ $plan = $quick ? [
 	'map_reps' => 5, 'map_domains' => 50,
 	'remove_reps' => 5, 'remove_sizes' => [10, 1000, 10000],
 	'bulk_reps' => 3, 'bulk_domains' => 2000, 'bulk_limit' => 60, 'bulk_window_ms' => 1000, 'bulk_budget_s' => 150,
-	'load_runs' => 300, 'rss_runs' => 20, 'cpu_reps' => 5, 'cpu_calls' => 1000,
+	'load_runs' => 300, 'rss_runs' => 20, 'cpu_reps' => 7, 'cpu_calls' => 1000,
 ];
 if (false !== getenv('BENCH_REPS') && '' !== getenv('BENCH_REPS')) {
 	foreach (['map_reps', 'remove_reps', 'bulk_reps', 'cpu_reps'] as $key) {
@@ -68,7 +68,9 @@ $results = [
 		'wu_runcloud' => function_exists('wu_runcloud_version') ? wu_runcloud_version() : 'not loaded in the driver',
 		'git' => trim((string) shell_exec('git -C ' . escapeshellarg(dirname(__DIR__)) . ' describe --always --dirty 2>/dev/null')),
 		'extension' => $ext,
-		'extension_mtime' => is_file($ext) ? gmdate('Y-m-d H:i:s', (int) filemtime($ext)) . ' UTC' : null,
+		'extension_source' => getenv('WU_RUNCLOUD_EXTENSION_SOURCE') ?: $ext,
+		'extension_mtime' => is_file(getenv('WU_RUNCLOUD_EXTENSION_SOURCE') ?: $ext) ? gmdate('Y-m-d H:i:s', (int) filemtime(getenv('WU_RUNCLOUD_EXTENSION_SOURCE') ?: $ext)) . ' UTC' : null,
+		'extension_sha256' => is_file($ext) ? hash_file('sha256', $ext) : null,
 		'emulator' => getenv('WU_RUNCLOUD_EMULATOR_BIN') ?: dirname(__DIR__) . '/target/release/runcloud-emulator',
 		'plan' => $plan,
 		'latency_ms' => $latency,
@@ -365,28 +367,40 @@ if (in_array('4', $only, true)) {
 	$say(sprintf('  RSS: %d KiB vs %d KiB', $scenario['rss']['without_VmRSS_kib']['median'], $scenario['rss']['with_VmRSS_kib']['median']));
 
 	// CPU per call against a zero-latency emulator (TLS kept: production is TLS).
-	[$emulator, $config, $command] = $start(['--tls', '--seed-domains', 10]);
+	// App 1:1 has 10 domains, app 1:2 a full page of 40 (how the cost grows with the answer).
+	[$emulator, $config, $command] = $start(['--tls', '--app', '1:1', '--app', '1:2', '--seed-domains', 10]);
+	$emulator->seed(1, 2, 30);
 	$counters = new Counters($emulator);
-	$tasks = ['wu_list' => 'cpu_wu_list', 'curl_reused_list' => 'cpu_curl_reuse_list', 'wu_find' => 'cpu_wu_find', 'curl_reused_find' => 'cpu_curl_reuse_find', 'curl_new_list' => 'cpu_curl_new_list'];
+	$tasks = [
+		'wu_list' => 'cpu_wu_list', 'curl_reused_list' => 'cpu_curl_reuse_list',
+		'wu_find' => 'cpu_wu_find', 'curl_reused_find' => 'cpu_curl_reuse_find',
+		'wu_list_40' => 'cpu_wu_list', 'curl_reused_list_40' => 'cpu_curl_reuse_list',
+		'curl_new_list' => 'cpu_curl_new_list',
+	];
 	$cpu = ['emulator' => $command, 'calls' => $plan['cpu_calls'], 'reps' => []];
 	for ($r = 0; $r < $plan['cpu_reps']; $r++) {
 		$rep = [];
 		foreach ($rotate(array_keys($tasks), $r) as $name) {
 			$before = $counters->snapshot();
 			// A new TLS session per call costs about 100 times more: fewer calls keep the run short.
-			$calls = 'curl_new_list' === $name ? max(50, intdiv($plan['cpu_calls'], 5)) : $plan['cpu_calls'];
-			$worker = run_worker($tasks[$name], $config + ['calls' => $calls]);
+			$calls = 'curl_new_list' === $name ? max(50, intdiv($plan['cpu_calls'], 10)) : $plan['cpu_calls'];
+			$worker = run_worker($tasks[$name], ['calls' => $calls] + ('_40' === substr($name, -3) ? ['app_id' => 2] : []) + $config);
 			$seen = $counters->since($before);
 			$rep[$name] = [
 				'calls' => $calls, 'cpu_us_per_call' => $worker['cpu_us_per_call'], 'wall_us_per_call' => $worker['wall_us_per_call'],
 				'cpu_user_ms' => $worker['cpu_user_ms'], 'cpu_sys_ms' => $worker['cpu_sys_ms'],
 				'first_call' => $worker['first_call'], 'VmHWM' => $worker['VmHWM'], 'items' => $worker['items'],
+				'domains_per_call' => $worker['items'] / $calls,
 				'requests' => $seen['requests'], 'connections' => $seen['connections'],
 				'stderr' => $worker['stderr'] ?? null,
 			];
 			$say(sprintf('  rep %d %-17s %7.1f µs CPU/call %7.1f µs wall/call %5d requests %4d connections', $r + 1, $name, $worker['cpu_us_per_call'], $worker['wall_us_per_call'], $seen['requests'], $seen['connections']));
 		}
 		$cpu['reps'][] = $rep;
+		// The same calls side by side in one process, one call of each flow per round.
+		$paired = run_worker('cpu_paired', ['calls' => $plan['cpu_calls']] + $config);
+		$cpu['paired'][] = $paired['flows'];
+		$say(sprintf('  rep %d paired (%d rounds): ', $r + 1, $paired['rounds']) . implode(', ', array_map(static fn($k, $v) => sprintf('%s %.0f µs', $k, $v['cpu_us_median']), array_keys($paired['flows']), $paired['flows'])));
 	}
 	$scenario['cpu'] = $cpu;
 	$scenario['load_after'] = machine_load();

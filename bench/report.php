@@ -42,7 +42,7 @@ $out[] = "| CPU | {$meta['cpu_model']}, `nproc` = {$meta['nproc']} |";
 $out[] = "| kernel | {$meta['kernel']} |";
 $out[] = "| PHP | {$meta['php']} |";
 $out[] = "| PHP cURL | libcurl {$meta['curl']} |";
-$out[] = "| wu_runcloud | {$meta['wu_runcloud']}, git `{$meta['git']}`, .so built {$meta['extension_mtime']} |";
+$out[] = "| wu_runcloud | {$meta['wu_runcloud']}, git `{$meta['git']}` (work tree of that commit), `" . ($meta['extension_source'] ?? $meta['extension']) . "` built {$meta['extension_mtime']}, sha256 `" . substr((string) ($meta['extension_sha256'] ?? ''), 0, 16) . "…`; measured as a copy in `bench/out/bin/` |";
 $out[] = "| command | `{$command}` (runs `bench/run.sh`; QUICK=1 for the smoke run) |";
 $out[] = '| machine load | start: ' . $load($meta['load_start']) . '<br>end: ' . $load($meta['load_end'] ?? null) . ' |';
 $out[] = '';
@@ -248,9 +248,11 @@ if (isset($s['overhead'])) {
 		'curl_reused_list' => 'PHP cURL, reused handle: GET domains + `json_decode`',
 		'wu_find' => '`wu_runcloud_find_domain()`',
 		'curl_reused_find' => 'PHP cURL, reused handle: GET domains + `json_decode` + search',
+		'wu_list_40' => '`wu_runcloud_list_domains()`, 40 domains (a full page)',
+		'curl_reused_list_40' => 'PHP cURL, reused handle: GET domains + `json_decode`, 40 domains',
 		'curl_new_list' => 'PHP cURL, new handle per call (WordPress style): GET + `json_decode`',
 	];
-	$out[] = "**CPU per call**: {$cpu['calls']} calls (the new-handle flow: fewer, see the requests column) in one process against a zero-latency emulator (`{$cpu['emulator']}`; 10 domains, one page) after one untimed warm-up call; CPU = user + system time of the PHP process (`getrusage`), the emulator's CPU not included. " . count($reps) . ' repetitions.';
+	$out[] = "**CPU per call, one process per flow**: {$cpu['calls']} calls (the new-handle flow: fewer, see the requests column) in one process against a zero-latency emulator (`{$cpu['emulator']}`; app 1:1 has 10 domains, app 1:2 40: one page each) after one untimed warm-up call; CPU = user + system time of the PHP process (`getrusage`), the emulator's CPU not included. " . count($reps) . ' repetitions.';
 	$out[] = '';
 	$out[] = '| flow | CPU per call | user / sys per call | wall per call | requests per call | TCP connections | first call (connect + CA load): wall / CPU | peak RSS of the process |';
 	$out[] = '|---|---|---|---|---|---|---|---|';
@@ -267,13 +269,26 @@ if (isset($s['overhead'])) {
 	$out[] = '';
 	$out[] = 'Machine during this scenario: ' . $load($o['load_before'] ?? null) . ' → ' . $load($o['load_after'] ?? null) . '.';
 	$out[] = '';
-	foreach ([['wu_list', 'curl_reused_list', 'list'], ['wu_find', 'curl_reused_find', 'find']] as [$wu_key, $php_key, $what]) {
-		$wu = stats(array_map(static fn($rep) => $rep[$wu_key]['cpu_us_per_call'] ?? null, $reps));
-		$php = stats(array_map(static fn($rep) => $rep[$php_key]['cpu_us_per_call'] ?? null, $reps));
-		if (null !== $wu && null !== $php) {
+	$paired = $cpu['paired'] ?? [];
+	if ($paired) {
+		$out[] = '**CPU per call, side by side in one process** (the verdicts below use this): `worker.php cpu_paired` makes ' . $cpu['calls'] . ' rounds of one call of each flow, in a rotating order. It times each call alone: CPU from `getrusage` before and after, which adds about 2 µs to every flow alike. Machine noise then hits all flows equally. The table gives the median over the ' . count($paired) . ' processes of each process\'s median per call, with (min–max) across the processes.';
+		$out[] = '';
+		$out[] = '| call | wu_runcloud: CPU / wall per call | PHP cURL (reused handle) + `json_decode`: CPU / wall per call | wu_runcloud ÷ PHP cURL (CPU) |';
+		$out[] = '|---|---|---|---|';
+		foreach ([['wu_list', 'curl_reused_list', 'list, 10 domains'], ['wu_find', 'curl_reused_find', 'find, 10 domains'], ['wu_list_40', 'curl_reused_list_40', 'list, 40 domains']] as [$wu_key, $php_key, $what]) {
+			$wu = stats(array_map(static fn($p) => $p[$wu_key]['cpu_us_median'] ?? null, $paired));
+			$php = stats(array_map(static fn($p) => $p[$php_key]['cpu_us_median'] ?? null, $paired));
+			$wu_wall = stats(array_map(static fn($p) => $p[$wu_key]['wall_us_median'] ?? null, $paired));
+			$php_wall = stats(array_map(static fn($p) => $p[$php_key]['wall_us_median'] ?? null, $paired));
+			$ratios = stats(array_map(static fn($p) => isset($p[$wu_key], $p[$php_key]) ? $p[$wu_key]['cpu_us_median'] / $p[$php_key]['cpu_us_median'] : null, $paired));
+			if (null === $wu || null === $php) {
+				continue;
+			}
 			$ratio = $wu['median'] / $php['median'];
-			$verdicts[] = ["(4) CPU per {$what} call ≤ PHP cURL's", sprintf('%.0f µs vs %.0f µs (%.2f×)', $wu['median'], $php['median'], $ratio), $ratio <= 1.0 ? 'met' : 'missed', $ratio <= 1.0 ? sprintf('%s less CPU', $pct(1 - $ratio)) : sprintf('%s more CPU (%.0f µs per call)', $pct($ratio - 1), $wu['median'] - $php['median'])];
+			$out[] = "| {$what} | " . fmt_stats($wu, 0, ' µs') . ' / ' . fmt_stats($wu_wall, 0, ' µs') . ' | ' . fmt_stats($php, 0, ' µs') . ' / ' . fmt_stats($php_wall, 0, ' µs') . ' | ' . sprintf('%.2f×', $ratio) . (null !== $ratios && $ratios['n'] > 1 ? sprintf(' (per process %.2f–%.2f)', $ratios['min'], $ratios['max']) : '') . ' |';
+			$verdicts[] = ["(4) CPU per call ≤ PHP cURL's: {$what}", sprintf('%.0f µs vs %.0f µs (%.2f×)', $wu['median'], $php['median'], $ratio), $ratio <= 1.0 ? 'met' : 'missed', $ratio <= 1.0 ? sprintf('%s less CPU', $pct(1 - $ratio)) : sprintf('%s more CPU (%.0f µs per call)', $pct($ratio - 1), $wu['median'] - $php['median'])];
 		}
+		$out[] = '';
 	}
 }
 

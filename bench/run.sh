@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks of issue 7 against the RunCloud emulator over TLS with injected latency.
 #
-#   make bench            full run (about 6 minutes on 2 cores), writes bench/RESULTS.md
+#   make bench            full run (about 8 minutes on 2 cores), writes bench/RESULTS.md
 #   QUICK=1 make bench    smoke run (about 1 minute), writes bench/out/RESULTS-quick.md
-#   bench/run.sh          the same without make (loads the extension itself when needed)
+#   bench/run.sh          the same without make (it loads a copy of the built extension itself)
 #
 # Optional: BENCH_ONLY=1,3 (scenarios), BENCH_REPS=N, BENCH_LATENCY_MS (20),
 # BENCH_CONNECT_LATENCY_MS (40), BENCH_BULK_LATENCY_MS (5), BENCH_RESULTS (output file).
@@ -25,25 +25,30 @@ for f in "$WU_RUNCLOUD_EXTENSION" "$WU_RUNCLOUD_EMULATOR_BIN"; do
   fi
 done
 
-# `make bench` loads the extension through PHP_INI_SCAN_DIR; when run by hand, do the same.
+out="${BENCH_OUT:-$here/out}"
+mkdir -p "$out"
+export BENCH_OUT="$out"
+
+# Other builds may replace target/release/* while the benchmarks run: measure a copy taken
+# now, and load it through an ini directory of our own (in place of the one `make bench` set).
+snapshot="$out/bin"
+mkdir -p "$snapshot"
+cp "$WU_RUNCLOUD_EXTENSION" "$snapshot/libwu_runcloud.so"
+cp "$WU_RUNCLOUD_EMULATOR_BIN" "$snapshot/runcloud-emulator"
+export WU_RUNCLOUD_EXTENSION_SOURCE="$WU_RUNCLOUD_EXTENSION"
+export WU_RUNCLOUD_EXTENSION="$snapshot/libwu_runcloud.so"
+export WU_RUNCLOUD_EMULATOR_BIN="$snapshot/runcloud-emulator"
+printf 'extension=%s\n' "$WU_RUNCLOUD_EXTENSION" > "$snapshot/wu_runcloud.ini"
+export PHP_INI_SCAN_DIR=":$snapshot"
 if [ "$("$PHP" -r 'echo extension_loaded("wu_runcloud") ? 1 : 0;')" != 1 ]; then
-  ini_dir="$(mktemp -d)"
-  trap 'rm -rf "$ini_dir"' EXIT
-  printf 'extension=%s\n' "$WU_RUNCLOUD_EXTENSION" > "$ini_dir/wu_runcloud.ini"
-  export PHP_INI_SCAN_DIR=":$ini_dir"
-  if [ "$("$PHP" -r 'echo extension_loaded("wu_runcloud") ? 1 : 0;')" != 1 ]; then
-    echo "bench: php does not load $WU_RUNCLOUD_EXTENSION" >&2
-    exit 1
-  fi
+  echo "bench: php does not load $WU_RUNCLOUD_EXTENSION" >&2
+  exit 1
 fi
 if [ "$("$PHP" -r 'echo extension_loaded("curl") ? 1 : 0;')" != 1 ]; then
   echo "bench: the PHP cURL extension is needed for the comparison: apt-get install php8.2-curl" >&2
   exit 1
 fi
 
-out="${BENCH_OUT:-$here/out}"
-mkdir -p "$out"
-export BENCH_OUT="$out"
 if [ "${QUICK:-0}" = 1 ]; then
   results="${BENCH_RESULTS:-$out/RESULTS-quick.md}"
   limit=300

@@ -288,6 +288,64 @@ switch ($task) {
 		$result['wall_us_per_call'] = $result['wall_ms'] * 1000 / $calls;
 		break;
 
+	// Scenario 4, side by side in one process: each round makes one call of every flow, in a
+	// rotating order, and times each call alone (CPU from getrusage, wall from hrtime). Machine
+	// noise then hits every flow alike; the medians over the rounds are compared.
+	case 'cpu_paired':
+		$rounds = (int) $config['calls'];
+		$find = $config['find'] ?? 'site-5.example.test';
+		$c40 = ['app_id' => 2] + $config;
+		$curl10 = new Curl_Client($config, true);
+		$curl40 = new Curl_Client($c40, true);
+		$flows = [
+			'wu_list' => static fn() => count(wu_runcloud_list_domains(wu_options($config))),
+			'curl_reused_list' => static fn() => count($curl10->list_domains()),
+			'wu_find' => static fn() => null === wu_runcloud_find_domain($find, wu_options($config)) ? 0 : 1,
+			'curl_reused_find' => static function () use ($curl10, $find) {
+				foreach ($curl10->list_domains() as $domain) {
+					if ($domain['name'] === $find) {
+						return 1;
+					}
+				}
+				return 0;
+			},
+			'wu_list_40' => static fn() => count(wu_runcloud_list_domains(wu_options($c40))),
+			'curl_reused_list_40' => static fn() => count($curl40->list_domains()),
+		];
+		foreach ($flows as $flow) {
+			$flow(); // warm-up: connections, CA stores
+		}
+		$names = array_keys($flows);
+		$cpu = array_fill_keys($names, []);
+		$wall = array_fill_keys($names, []);
+		for ($i = 0; $i < $rounds; $i++) {
+			$k = $i % count($names);
+			foreach (array_merge(array_slice($names, $k), array_slice($names, 0, $k)) as $name) {
+				$c0 = cpu_seconds();
+				$t0 = hrtime(true);
+				$flows[$name]();
+				$t1 = hrtime(true);
+				$c1 = cpu_seconds();
+				$cpu[$name][] = ($c1['user'] + $c1['sys'] - $c0['user'] - $c0['sys']) * 1e6;
+				$wall[$name][] = ($t1 - $t0) / 1e3;
+			}
+		}
+		$median = static function (array $v): float {
+			sort($v);
+			$n = count($v);
+			return 1 === $n % 2 ? $v[intdiv($n, 2)] : ($v[$n / 2 - 1] + $v[$n / 2]) / 2;
+		};
+		$result = ['rounds' => $rounds, 'flows' => []];
+		foreach ($names as $name) {
+			$result['flows'][$name] = [
+				'cpu_us_median' => $median($cpu[$name]),
+				'cpu_us_mean' => array_sum($cpu[$name]) / $rounds,
+				'wall_us_median' => $median($wall[$name]),
+			];
+		}
+		$result += memory_kib();
+		break;
+
 	// Scenario 4: memory of a PHP process that only starts (run with -n, with or without the extension).
 	case 'rss':
 		$result = memory_kib() + ['loaded' => extension_loaded('wu_runcloud')];

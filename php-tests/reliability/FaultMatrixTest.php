@@ -62,13 +62,14 @@ final class FaultMatrixTest extends Reliability_Test_Case {
 	 * The endpoint each function is faulted at: [method, fault path, regex to count it].
 	 * `wrong shape` goes to the endpoint whose answer carries the data the function reads.
 	 */
-	private static function endpoint(string $function, string $kind): array {
-		$webapp  = ['GET', '/api/v3/servers/*/webapps/*', '#^/api/v3/servers/1/webapps/1$#'];
-		$list    = ['GET', '/api/v3/servers/*/webapps/*/domains', '#^/api/v3/servers/1/webapps/1/domains$#'];
-		$post    = ['POST', '/api/v3/servers/*/webapps/*/domains', '#^/api/v3/servers/1/webapps/1/domains$#'];
-		$delete  = ['DELETE', '/api/v3/servers/*/webapps/*/domains/*', '#^/api/v3/servers/1/webapps/1/domains/\d+$#'];
-		$get_ssl = ['GET', '/api/v3/servers/*/webapps/*/ssl', '#^/api/v3/servers/1/webapps/1/ssl$#'];
-		$put_ssl = ['PUT', '/api/v3/servers/*/webapps/*/ssl/*', '#^/api/v3/servers/1/webapps/1/ssl/\d+$#'];
+	private static function endpoint(string $function, string $kind, string $version = 'v3'): array {
+		$v       = $version;
+		$webapp  = ['GET', "/api/{$v}/servers/*/webapps/*", "#^/api/{$v}/servers/1/webapps/1$#"];
+		$list    = ['GET', "/api/{$v}/servers/*/webapps/*/domains", "#^/api/{$v}/servers/1/webapps/1/domains$#"];
+		$post    = ['POST', "/api/{$v}/servers/*/webapps/*/domains", "#^/api/{$v}/servers/1/webapps/1/domains$#"];
+		$delete  = ['DELETE', "/api/{$v}/servers/*/webapps/*/domains/*", "#^/api/{$v}/servers/1/webapps/1/domains/\\d+$#"];
+		$get_ssl = ['GET', "/api/{$v}/servers/*/webapps/*/ssl", "#^/api/{$v}/servers/1/webapps/1/ssl$#"];
+		$put_ssl = ['PUT', "/api/{$v}/servers/*/webapps/*/ssl/*", "#^/api/{$v}/servers/1/webapps/1/ssl/\\d+$#"];
 		switch ($function) {
 			case 'test_connection':
 				return $webapp;
@@ -197,7 +198,13 @@ final class FaultMatrixTest extends Reliability_Test_Case {
 		$data = [];
 		foreach ($functions as $function) {
 			foreach ($kinds as $kind) {
-				$data["{$function} x {$kind}"] = [$function, $kind];
+				$data["{$function} x {$kind}"] = [$function, $kind, 'v3'];
+			}
+		}
+		// The same rules hold on v2 (HTTP Basic): a slice of the matrix.
+		foreach (['list_domains', 'add_domain', 'remove_domain'] as $function) {
+			foreach (['429 with Retry-After', '503 persistent', 'dropped connection', 'malformed JSON', 'redirect to another host'] as $kind) {
+				$data["v2 {$function} x {$kind}"] = [$function, $kind, 'v2'];
 			}
 		}
 		return $data;
@@ -265,20 +272,20 @@ final class FaultMatrixTest extends Reliability_Test_Case {
 	}
 
 	/** @dataProvider matrix */
-	public function test_fault(string $function, string $kind): void {
+	public function test_fault(string $function, string $kind, string $version = 'v3'): void {
 		$emulator = $this->emulator();
 		$emulator->seed(1, 1, 3);
 		$seeded = $emulator->domain_names();
 		$target = $seeded[1];
 		$redirect_before = 'redirect to another host' === $kind ? self::redirect_target()->request_count() : 0;
 
-		[$method, $path, $regex] = self::endpoint($function, $kind);
+		[$method, $path, $regex] = self::endpoint($function, $kind, $version);
 		$emulator->fault(array_merge(['method' => $method, 'path' => $path], self::rule($kind)));
 		$expected = self::expected($function, $kind);
-		$context  = "{$function} x {$kind}";
+		$context  = "{$version} {$function} x {$kind}";
 
-		[$result, $e, $elapsed] = $this->attempt(function () use ($function, $target) {
-			return self::call($function, $this->v3(['timeout' => self::TIMEOUT]), $target);
+		[$result, $e, $elapsed] = $this->attempt(function () use ($function, $target, $version) {
+			return self::call($function, $this->options($version, ['timeout' => self::TIMEOUT]), $target);
 		});
 		$attempts = self::count_requests($emulator, $method, $regex);
 		$got      = null === $e ? 'success' : get_class($e) . '(' . $e->getCode() . '): ' . $e->getMessage();
@@ -337,8 +344,8 @@ final class FaultMatrixTest extends Reliability_Test_Case {
 		}
 
 		// The job retried later, without the fault: succeeds and leaves exactly the right set.
-		[$again, $e2] = $this->attempt(function () use ($function, $target) {
-			return self::call($function, $this->v3(['timeout' => 5]), $target);
+		[$again, $e2] = $this->attempt(function () use ($function, $target, $version) {
+			return self::call($function, $this->options($version, ['timeout' => 5]), $target);
 		});
 		$this->assertNull($e2, "{$context}: the repeat without fault failed: " . (null === $e2 ? '' : get_class($e2) . ': ' . $e2->getMessage()));
 		if ('add_domain' === $function) {
@@ -346,6 +353,66 @@ final class FaultMatrixTest extends Reliability_Test_Case {
 		}
 		$this->assertSame(self::final_names($function, $seeded, $target), $emulator->domain_names(), "{$context}: final state");
 		$this->assertNoDuplicateDomain($emulator, $context);
+	}
+
+	/**
+	 * GET ssl answered 200 with JSON of the wrong shape: not "no certificate". Taking it for
+	 * "none" would skip the redeploy silently while a Let's Encrypt certificate is installed.
+	 * Only an empty answer (`{}`, `null`) or a bare message (`{"message":"SSL not installed!"}`)
+	 * means "no certificate".
+	 */
+	public function test_a_wrong_shaped_certificate_answer_is_not_taken_for_no_certificate(): void {
+		foreach (['{"data":"surprise"}', '{"certificate":{"id":5,"method":"letsencrypt"}}', '{"data":{"method":"letsencrypt","validUntil":"2030-01-01 00:00:00"}}'] as $body) {
+			$this->emulator()->reset();
+			$this->emulator()->fault(['method' => 'GET', 'path' => '/api/v3/servers/*/webapps/*/ssl', 'status' => 200, 'body' => $body]);
+			[$result, $e] = $this->attempt(function () {
+				return wu_runcloud_redeploy_ssl($this->v3());
+			});
+			$this->assertNotNull($e, "GET ssl answered {$body}: taken for " . json_encode($result));
+			$this->assertInstanceOf(self::TRANSPORT, $e);
+			$this->assertStringContainsString('GET /servers/1/webapps/1/ssl', $e->getMessage());
+		}
+	}
+
+	/**
+	 * A long-running worker meeting faults for hours must not run out of descriptors or
+	 * memory: 140 faulted calls (after 28 to warm up) in a child process, open descriptors and resident memory
+	 * measured before (after a warm-up) and after.
+	 */
+	public function test_no_descriptor_or_memory_growth_across_faults(): void {
+		$script = '<?php
+			$emulator = ' . var_export($this->emulator()->base_url(), true) . ';
+			$root = substr($emulator, 0, -4);
+			$options = ["api_url" => $emulator, "api_token" => ' . var_export(self::TOKEN, true) . ', "server_id" => 1, "app_id" => 1, "timeout" => 2];
+			$control = function ($method, $path, $body = null) use ($root) {
+				$http = ["method" => $method, "ignore_errors" => true, "header" => "Content-Type: application/json\r\n"];
+				if (null !== $body) { $http["content"] = json_encode($body); }
+				return file_get_contents($root . $path, false, stream_context_create(["http" => $http]));
+			};
+			$kinds = [["drop" => true], ["truncate" => true], ["malformed_json" => true], ["status" => 500], ["html" => true, "status" => 404], ["status" => 200, "body" => "[1]"], ["redirect_to" => "http://127.0.0.1:9"]];
+			$fds = function () { return count(scandir("/proc/self/fd")) - 2; };
+			$rss = function () { return preg_match("/VmRSS:\\s+(\\d+)/", (string) file_get_contents("/proc/self/status"), $m) ? (int) $m[1] : 0; };
+			$run = function (int $n) use ($kinds, $control, $options) {
+				for ($i = 0; $i < $n; $i++) {
+					$control("POST", "/__emulator/faults", ["path" => "/api/v3/servers/*/webapps/*/domains"] + $kinds[$i % count($kinds)]);
+					try { wu_runcloud_list_domains($options); } catch (\WU\RunCloud\Exception $e) {}
+					try { wu_runcloud_add_domain("fd-$i.example.com", $options + ["ssl" => false]); } catch (\WU\RunCloud\Exception $e) {}
+					$control("DELETE", "/__emulator/faults");
+				}
+			};
+			$run(14);
+			gc_collect_cycles();
+			[$fd0, $rss0] = [$fds(), $rss()];
+			$run(70);
+			gc_collect_cycles();
+			echo json_encode(["fd_before" => $fd0, "fd_after" => $fds(), "rss_before_kb" => $rss0, "rss_after_kb" => $rss()]), "\n";';
+		$run = Php_Script::run($script);
+		$this->assertSame(0, $run['exit'], $run['stderr']);
+		$figures = json_decode(trim($run['stdout']), true);
+		$this->assertIsArray($figures, $run['stdout'] . $run['stderr']);
+		$this->assertLessThanOrEqual($figures['fd_before'] + 2, $figures['fd_after'], 'descriptors leak across faults: ' . $run['stdout']);
+		$this->assertLessThan(16 * 1024, $figures['rss_after_kb'] - $figures['rss_before_kb'], 'resident memory grows across faults: ' . $run['stdout']);
+		file_put_contents(sys_get_temp_dir() . '/wu-runcloud-growth-figures.txt', $run['stdout']);
 	}
 
 	public function tls_matrix(): array {

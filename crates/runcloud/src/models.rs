@@ -128,12 +128,20 @@ pub(crate) struct BasicCert {
 }
 
 impl BasicCert {
-    /// `Some(None)`: a valid answer without a certificate (`{}`, `null`, or only a message).
+    /// `Some(None)`: a valid answer without a certificate (`{}`, `null`, or only a message);
+    /// `None`: an answer of another shape (never taken for "no certificate": that would
+    /// silently skip the redeploy of an installed certificate).
     pub(crate) fn from_wire(v: &Value) -> Option<Option<BasicCert>> {
         let v = unwrap_data(v);
         match v {
             Value::Null => return Some(None),
-            Value::Object(o) if !o.contains_key("id") => return Some(None),
+            Value::Object(o) if o.is_empty() => return Some(None),
+            Value::Object(o) if o.len() == 1 && o.get("data").is_some_and(Value::is_null) => {
+                return Some(None)
+            }
+            Value::Object(o) if o.len() == 1 && o.get("message").is_some_and(Value::is_string) => {
+                return Some(None)
+            }
             Value::Object(_) => {}
             _ => return None,
         }

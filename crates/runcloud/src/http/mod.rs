@@ -114,16 +114,19 @@ impl std::fmt::Debug for Client {
 impl Client {
     pub(crate) fn new(settings: &Settings) -> Result<Client> {
         let agent = agent::agent_for(settings.ca_file.as_ref())?;
-        let scrub = match &settings.auth {
-            Auth::Token(t) => vec![t.clone()],
-            Auth::KeySecret { key, secret } => vec![key.clone(), secret.clone()],
-        };
-        let authorization = match &settings.auth {
-            Auth::Token(t) => Secret::new(format!("Bearer {}", t.expose())),
-            Auth::KeySecret { key, secret } => Secret::new(format!(
-                "Basic {}",
-                base64(format!("{}:{}", key.expose(), secret.expose()).as_bytes())
-            )),
+        let (authorization, scrub) = match &settings.auth {
+            Auth::Token(t) => (
+                Secret::new(format!("Bearer {}", t.expose())),
+                vec![t.clone()],
+            ),
+            Auth::KeySecret { key, secret } => {
+                // The Basic credential is scrubbed too: a server or proxy may echo the header.
+                let basic = Secret::new(base64(
+                    format!("{}:{}", key.expose(), secret.expose()).as_bytes(),
+                ));
+                let header = Secret::new(format!("Basic {}", basic.expose()));
+                (header, vec![key.clone(), secret.clone(), basic])
+            }
         };
         let authority = url::Url::parse(&settings.api_root)
             .ok()
@@ -200,8 +203,8 @@ impl Client {
         let max_attempts = max_attempts.clamp(1, retry::MAX_ATTEMPTS);
         let mut attempt = 1;
         loop {
-            rate_limit::before_request(&self.pace_key);
-            let outcome = self.attempt(method, path, query, body);
+            let sent_at = rate_limit::before_request(&self.pace_key);
+            let outcome = self.attempt(method, path, query, body, sent_at);
             let (again, retry_after) = match &outcome {
                 Ok((reply, retry_after)) => (
                     retry::retryable_status(reply.status)
@@ -244,6 +247,7 @@ impl Client {
         path: &str,
         query: &[(&str, String)],
         body: Option<&Value>,
+        sent_at: std::time::Instant,
     ) -> std::result::Result<(Reply, Option<Duration>), Failed> {
         let mut url = format!("{}{}", self.base, path);
         for (i, (k, v)) in query.iter().enumerate() {
@@ -310,6 +314,8 @@ impl Client {
         let location = header("location");
         rate_limit::after_response(
             &self.pace_key,
+            sent_at,
+            status,
             header("x-ratelimit-remaining").as_deref(),
             header("x-ratelimit-limit").as_deref(),
         );
