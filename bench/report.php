@@ -147,7 +147,7 @@ if (isset($s['remove'])) {
 }
 
 // --- Scenario 3 -------------------------------------------------------------------------------
-foreach (['bulk' => '3', 'bulk_minute' => '3b'] as $key => $number) {
+foreach (['bulk' => '3', 'bulk_minute' => '3b', 'bulk_minute_no_connect_latency' => '3c'] as $key => $number) {
 	if (!isset($s[$key])) {
 		continue;
 	}
@@ -159,7 +159,9 @@ foreach (['bulk' => '3', 'bulk_minute' => '3b'] as $key => $number) {
 	$limit_ms = $b['pacing_limit_ms'];
 	$title = 'bulk' === $key
 		? "## 3. Bulk sync of {$b['domains']} domains under a rate limit of {$b['limit']} requests per {$b['window_ms']} ms"
-		: "## 3b. The same at RunCloud's presumed budget: {$b['domains']} domains, {$b['limit']} requests per " . ($b['window_ms'] / 1000) . ' s';
+		: ('bulk_minute' === $key
+			? "## 3b. The same at RunCloud's presumed budget: {$b['domains']} domains, {$b['limit']} requests per " . ($b['window_ms'] / 1000) . ' s'
+			: "## 3c. As 3b, without connect latency (diagnostic)");
 	$out[] = $title;
 	$out[] = '';
 	$out[] = "Emulator: `{$b['emulator']}`. One PHP process calls `wu_runcloud_add_domain(\$name, ['ssl' => false, ...])` {$b['domains']} times. The window is fixed and starts with the first request, so the {$b['domains']}th request cannot be answered before floor(({$b['domains']}−1)/{$b['limit']}) × {$b['window_ms']} ms = **" . number_format($limit_ms / 1000, 1) . ' s** (the pacing limit; this emulator\'s lower latency keeps each round trip under 1/' . $b['limit'] . ' of the window, so the limit, not the latency, is the floor).' . (isset($b['stopped_early']) ? " Repetitions: {$b['stopped_early']}." : '');

@@ -2,7 +2,7 @@
 # Benchmarks of issue 7 against the RunCloud emulator over TLS with injected latency.
 #
 #   make bench            full run (about 8 minutes on 2 cores), writes bench/RESULTS.md
-#   QUICK=1 make bench    smoke run (about 1 minute), writes bench/out/RESULTS-quick.md
+#   QUICK=1 make bench    smoke run (about 1 minute), writes bench/out/quick/RESULTS-quick.md
 #   bench/run.sh          the same without make (it loads a copy of the built extension itself)
 #
 # Optional: BENCH_ONLY=1,3 (scenarios), BENCH_REPS=N, BENCH_LATENCY_MS (20),
@@ -25,7 +25,12 @@ for f in "$WU_RUNCLOUD_EXTENSION" "$WU_RUNCLOUD_EMULATOR_BIN"; do
   fi
 done
 
-out="${BENCH_OUT:-$here/out}"
+# A smoke run keeps its files apart, so that it never replaces the full run's results.json.
+if [ "${QUICK:-0}" = 1 ]; then
+  out="${BENCH_OUT:-$here/out/quick}"
+else
+  out="${BENCH_OUT:-$here/out}"
+fi
 mkdir -p "$out"
 export BENCH_OUT="$out"
 
