@@ -8,9 +8,10 @@
 //!   and what is known of the window's length: a proven lower bound (a request still counted
 //!   in the window that late) and an upper bound (60 s until two window starts were seen).
 //!   A rise of `Remaining` means a new window began.
-//! - Estimates err on the safe side: a window's start is taken as the send time of the first
-//!   request that saw it (the real start is no later than its arrival), and the upper bound
-//!   adds how late the previous start may have been plus one round trip.
+//! - Estimates err on the safe side: a window began between the departure of the first
+//!   request that saw it (less the idle time before, unless that request opened it) and the
+//!   arrival of its answer. Resets are predicted from the latter, bounds use whichever side
+//!   keeps them true, so a predicted reset is never early.
 //! - While plenty of budget is left, nothing waits: a burst uses a window best. The last few
 //!   requests of a window probe for the reset: at four times the time the window has run
 //!   while the length is unknown, then halfway between the bounds, which converges in a few windows.
@@ -41,10 +42,13 @@ const MARGIN: Duration = Duration::from_millis(20);
 #[derive(Debug, Clone, Copy)]
 struct Budget {
     remaining: u64,
-    /// Send time of the first request answered in the current window (no earlier than the
-    /// window's real start, give or take one trip).
-    window_start: Instant,
-    /// How much earlier than `window_start` the window may have started; None when unknown
+    /// Send time of the first request answered in the current window. The window began no
+    /// earlier than this, less `start_slack`.
+    window_sent: Instant,
+    /// Arrival of that request's answer: the window began no later than this, so a reset
+    /// predicted from here is never early (a cold connection's set-up does not shift it).
+    window_seen: Instant,
+    /// How much earlier than `window_sent` the window may have started; None when unknown
     /// (the first window seen, unless our request opened it).
     start_slack: Option<Duration>,
     /// The window is longer than this (a request was still counted in it that late).
@@ -54,13 +58,25 @@ struct Budget {
     /// Whether `upper` was learned from two observed window starts (else it is assumed).
     learned: bool,
     last_response: Instant,
-    last_round_trip: Duration,
 }
 
 impl Budget {
+    fn new(sent_at: Instant, now: Instant, remaining: u64, opened: bool, window: Duration) -> Self {
+        Budget {
+            remaining,
+            window_sent: sent_at,
+            window_seen: now,
+            start_slack: opened.then_some(Duration::ZERO),
+            lower: Duration::ZERO,
+            upper: window,
+            learned: false,
+            last_response: now,
+        }
+    }
+
     /// When the next request may go, given the budget left; None for now.
     fn next_allowed(&self) -> Option<Instant> {
-        let reset = self.window_start + self.upper + self.last_round_trip + MARGIN;
+        let reset = self.window_seen + self.upper + MARGIN;
         if self.remaining <= RESERVE {
             return Some(reset);
         }
@@ -72,13 +88,13 @@ impl Budget {
         } else {
             let used = self
                 .last_response
-                .saturating_duration_since(self.window_start);
+                .saturating_duration_since(self.window_seen);
             (used * 4).max(MIN_PROBE)
         };
-        Some((self.window_start + probe).min(reset))
+        Some((self.window_seen + probe).min(reset))
     }
 
-    /// Takes in one answer (`remaining` left) to a request sent at `sent_at`.
+    /// Takes in one answer (`remaining` left), received `now`, to a request sent at `sent_at`.
     fn observe(
         &mut self,
         sent_at: Instant,
@@ -87,38 +103,37 @@ impl Budget {
         remaining: u64,
         limit: Option<u64>,
     ) {
-        let round_trip = now.saturating_duration_since(sent_at);
         if remaining > self.remaining {
-            // A new window. When our request was its first (one less than the limit left),
-            // the window started with it (Laravel's throttle starts a window with the first
-            // request after the last one expired [assumed]). Otherwise its real start lies
-            // between our previous response and this request's arrival: `sent_at` is late by
-            // at most the idle time before it.
+            // A new window. It began before this answer; when our request was its first (one
+            // less than the limit left) it began with that request (Laravel's throttle starts
+            // a window with the first request after the last one expired [assumed]), else
+            // at most the idle time before it earlier.
             let slack = if opened_window(remaining, limit) {
                 Duration::ZERO
             } else {
                 sent_at.saturating_duration_since(self.last_response)
             };
             if let Some(previous_slack) = self.start_slack {
-                let observed = sent_at.saturating_duration_since(self.window_start)
-                    + previous_slack
-                    + round_trip;
+                // Windows are at least one length apart: this start minus the previous one,
+                // each taken at its outer bound, bounds the length from above.
+                let observed = now.saturating_duration_since(self.window_sent) + previous_slack;
                 self.upper = self.upper.min(observed).max(MIN_WINDOW);
                 self.learned = true;
             }
-            self.window_start = sent_at;
+            self.window_sent = sent_at;
+            self.window_seen = now;
             self.start_slack = Some(slack);
         } else if status == 429 {
-            if now >= self.window_start + self.upper {
+            if now >= self.window_seen + self.upper {
                 // Refused after the predicted reset: the window is longer than we thought.
                 self.upper = (self.upper * 2).min(MAX_WINDOW);
             }
         } else {
-            // Still counted in this window: it is longer than the time it has run.
-            let ran = sent_at
-                .saturating_duration_since(self.window_start)
-                .saturating_sub(round_trip);
-            self.lower = self.lower.max(ran);
+            // Still counted in this window, which began no later than `window_seen`: it is
+            // longer than the time from there to this request's departure.
+            self.lower = self
+                .lower
+                .max(sent_at.saturating_duration_since(self.window_seen));
         }
         if self.lower >= self.upper {
             // The bounds crossed: the window changed. Start learning again from here.
@@ -127,7 +142,6 @@ impl Budget {
         }
         self.remaining = remaining;
         self.last_response = now;
-        self.last_round_trip = round_trip;
     }
 }
 
@@ -192,20 +206,9 @@ pub(crate) fn after_response(
     match pacer.budgets.get_mut(key) {
         Some(budget) => budget.observe(sent_at, now, status, remaining, limit),
         None => {
-            let opened_by_us = opened_window(remaining, limit);
-            pacer.budgets.insert(
-                key.to_string(),
-                Budget {
-                    remaining,
-                    window_start: sent_at,
-                    start_slack: opened_by_us.then_some(Duration::ZERO),
-                    lower: Duration::ZERO,
-                    upper: default_window,
-                    learned: false,
-                    last_response: now,
-                    last_round_trip: now.saturating_duration_since(sent_at),
-                },
-            );
+            let opened = opened_window(remaining, limit);
+            let budget = Budget::new(sent_at, now, remaining, opened, default_window);
+            pacer.budgets.insert(key.to_string(), budget);
         }
     }
 }
@@ -214,22 +217,29 @@ pub(crate) fn after_response(
 mod tests {
     use super::*;
 
-    fn record(key: &str, sent_at: Instant, remaining: u64) {
-        after_response(key, sent_at, 200, Some(&remaining.to_string()), Some("10"));
+    const MS: Duration = Duration::from_millis(1);
+
+    /// A budget of 10 per window whose first request (ours, opening it) left at `t0` and was
+    /// answered 5 ms later.
+    fn opened_at(t0: Instant) -> Budget {
+        Budget::new(t0, t0 + 5 * MS, 9, true, DEFAULT_WINDOW)
     }
 
-    fn budget(key: &str) -> Budget {
-        lock().budgets.get(key).copied().expect("recorded")
+    /// Sends a request at `sent` answered 5 ms later with `remaining` left (limit 10).
+    fn answer(b: &mut Budget, sent: Instant, remaining: u64) {
+        b.observe(sent, sent + 5 * MS, 200, remaining, Some(10));
     }
 
     #[test]
     fn no_wait_while_budget_is_left() {
+        let mut b = opened_at(Instant::now());
+        answer(&mut b, Instant::now(), PROBES + 1);
+        assert_eq!(b.next_allowed(), None);
         let key = "test://left";
-        record(key, Instant::now(), PROBES + 1);
+        after_response(key, Instant::now(), 200, Some("9"), Some("10"));
         let t = Instant::now();
         before_request(key);
-        assert!(t.elapsed() < Duration::from_millis(50));
-        assert_eq!(budget(key).next_allowed(), None);
+        assert!(t.elapsed() < 50 * MS);
     }
 
     #[test]
@@ -240,59 +250,70 @@ mod tests {
     }
 
     #[test]
-    fn the_last_request_waits_for_the_predicted_reset() {
-        let key = "test://last";
-        let start = Instant::now();
-        record(key, start, 9);
-        record(key, Instant::now(), 1);
-        let due = budget(key).next_allowed().expect("must wait");
-        assert!(due >= start + DEFAULT_WINDOW.min(lock().default_window));
+    fn the_last_request_waits_for_the_predicted_reset_from_the_first_answer() {
+        let t0 = Instant::now();
+        // A cold connection: the first answer came 300 ms after the request left.
+        let mut b = Budget::new(t0, t0 + 300 * MS, 9, true, DEFAULT_WINDOW);
+        answer(&mut b, t0 + 400 * MS, 1);
+        assert_eq!(
+            b.next_allowed(),
+            Some(t0 + 300 * MS + DEFAULT_WINDOW + MARGIN)
+        );
     }
 
     #[test]
     fn the_window_is_learned_as_an_upper_bound() {
-        let key = "test://learn";
         let t0 = Instant::now();
-        record(key, t0, 9); // opened by us: start known
-        record(key, Instant::now(), 2);
-        let t1 = t0 + Duration::from_millis(1000);
-        // A rise of the budget one second later: a new window began by then.
-        after_response(key, t1, 200, Some("9"), Some("10"));
-        let learned = budget(key).upper;
-        assert!(learned >= Duration::from_millis(1000), "{learned:?}");
-        assert!(learned < Duration::from_millis(1200), "{learned:?}");
-        assert!(budget(key).learned);
+        let mut b = opened_at(t0);
+        answer(&mut b, t0 + 10 * MS, 2);
+        // The budget rose for a request sent 1 s after the first: a new window began by then.
+        answer(&mut b, t0 + 1000 * MS, 9);
+        assert!(b.learned);
+        assert_eq!(b.upper, 1005 * MS);
+        // Requests still counted 800 ms into that window prove it is longer than that.
+        let t1 = t0 + 1000 * MS;
+        answer(&mut b, t1 + 800 * MS, 8);
+        assert_eq!(b.lower, 795 * MS);
+    }
+
+    #[test]
+    fn probes_converge_between_the_bounds() {
+        let t0 = Instant::now();
+        let mut b = opened_at(t0);
+        b.learned = true;
+        b.lower = 800 * MS;
+        b.upper = 1200 * MS;
+        answer(&mut b, t0 + 10 * MS, PROBES);
+        assert_eq!(b.next_allowed(), Some(t0 + 5 * MS + 1000 * MS));
     }
 
     #[test]
     fn an_unknown_window_is_probed_geometrically() {
-        let key = "test://probe";
-        let t0 = Instant::now()
-            .checked_sub(Duration::from_millis(300))
-            .unwrap_or_else(Instant::now);
-        record(key, t0, 9);
-        record(key, Instant::now(), PROBES);
-        let b = budget(key);
-        let due = b.next_allowed().expect("probing");
-        // Four times the time the window has run (about 300 ms), far before the assumed 60 s.
-        assert!(due >= t0 + Duration::from_millis(1150), "{:?}", due - t0);
-        assert!(due <= t0 + Duration::from_millis(2000), "{:?}", due - t0);
+        let t0 = Instant::now();
+        let mut b = opened_at(t0);
+        answer(&mut b, t0 + 300 * MS, PROBES);
+        // Four times the time the window has run (300 ms), far before the assumed 60 s.
+        assert_eq!(b.next_allowed(), Some(t0 + 5 * MS + 4 * 300 * MS));
     }
 
     #[test]
     fn a_refusal_after_the_predicted_reset_doubles_the_window() {
-        let key = "test://refused";
-        let long_ago = Instant::now()
-            .checked_sub(Duration::from_secs(1))
-            .unwrap_or_else(Instant::now);
-        after_response(key, long_ago, 200, Some("9"), Some("10"));
-        {
-            let mut p = lock();
-            if let Some(b) = p.budgets.get_mut(key) {
-                b.upper = Duration::from_millis(200);
-            }
-        }
-        after_response(key, Instant::now(), 429, Some("0"), Some("10"));
-        assert_eq!(budget(key).upper, Duration::from_millis(400));
+        let t0 = Instant::now();
+        let mut b = opened_at(t0);
+        b.upper = 200 * MS;
+        b.observe(t0 + 300 * MS, t0 + 305 * MS, 429, 0, Some(10));
+        assert_eq!(b.upper, 400 * MS);
+    }
+
+    #[test]
+    fn crossed_bounds_start_learning_again() {
+        let t0 = Instant::now();
+        let mut b = opened_at(t0);
+        b.learned = true;
+        b.upper = 500 * MS;
+        // Still counted 700 ms in: the window is longer than we learned.
+        answer(&mut b, t0 + 705 * MS, 3);
+        assert!(!b.learned);
+        assert_eq!(b.upper, 1400 * MS);
     }
 }
