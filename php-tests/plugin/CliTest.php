@@ -121,6 +121,204 @@ final class CliTest extends Plugin_Test_Case {
 		$this->assertStringContainsString('error: 0 change(s) applied, 2 failed', State::cli_text());
 	}
 
+	/**
+	 * An app with no domain yet and a network mapping $count domains: d1.example.com ... dN.
+	 *
+	 * @return array The mapped names, in the order sync adds them.
+	 */
+	private function missing_domains(int $count, string $ssl = 'letsencrypt'): array {
+
+		$this->start_emulator(['--app', '1:1', '--ssl', $ssl]);
+		$this->boot();
+
+		$names = [];
+
+		for ($i = 1; $i <= $count; $i++) {
+			$names[] = "d{$i}.example.com";
+			Harness::map_domain("d{$i}.example.com", $i + 1);
+		}
+
+		return $names;
+	}
+
+	/**
+	 * The requests sync sent after the first $seen ones, as "METHOD path" with the app prefix and
+	 * ids replaced ("POST domains", "PUT ssl/{id}"), the domain list reads left out.
+	 */
+	private function sync_requests(int $seen): array {
+
+		$lines = [];
+
+		foreach (array_slice($this->emulator->requests(), $seen) as $request) {
+			$path = preg_replace('#^/api/v3/servers/1/webapps/1/?#', '', $request['path']);
+			$path = preg_replace('#/\d+#', '/{id}', preg_replace('#^ssl/\d+$#', 'ssl/{id}', $path));
+
+			if ('GET' === $request['method'] && 'domains' === $path) {
+				continue;
+			}
+
+			$lines[] = $request['method'] . ' ' . $path;
+		}
+
+		return $lines;
+	}
+
+	public function test_sync_batches_lets_encrypt_into_one_certificate_redeploy(): void {
+
+		$names = $this->missing_domains(5);
+		$seen  = count($this->emulator->requests());
+
+		$this->assertSame(0, Harness::cli('runcloud sync'), State::cli_text());
+
+		// Before: 5 x (POST domains + GET ssl + PUT ssl/{id}) = 15 requests, 5 issues.
+		$this->assertSame(
+			[
+				'POST domains', 'GET ssl', 'PUT ssl/{id}', // the first add, with its SSL step
+				'POST domains', 'POST domains', 'POST domains', 'POST domains', // ssl => false
+				'GET ssl', 'PUT ssl/{id}', // one redeploy for them all
+			],
+			$this->sync_requests($seen),
+			$this->log_text()
+		);
+
+		$basic = $this->emulator->state()['apps'][0]['ssl']['basic'];
+		foreach ($names as $name) {
+			$this->assertContains($name, $basic['covered_domains']);
+			$this->assertNotNull(\WU_RunCloud\RunCloud_Plugin::instance()->sync()->remembered_id(['server_id' => 1, 'app_id' => 1], $name), "id of {$name} remembered");
+			$this->assertEquals(1, $this->record($name)['www'], "{$name} added with the www rule");
+		}
+		$this->assertSame(2, (int) $basic['redeploy_count']);
+
+		$out = State::cli_text();
+		$this->assertStringContainsString('1:1: 5 domain(s) added; one SSL certificate redeploy (certificate ' . $basic['id'] . ') covers them all.', $out);
+		$this->assertStringContainsString('success: 5 change(s) applied. 5 domain(s) added, covered by 1 SSL certificate redeploy(s)', $out);
+		$this->assertStringContainsString('d5.example.com on 1:1: added', $this->log_text());
+		$this->assertStringContainsString('SSL left to the batch (ssl => false)', $this->log_text());
+		$this->assertStringContainsString('sync: SSL certificate redeploy on 1:1 for 4 domain(s)', $this->log_text());
+		$this->assertStringNotContainsString(self::TOKEN, $this->log_text() . $out);
+	}
+
+	public function test_sync_redeploys_once_per_web_app(): void {
+
+		$this->start_emulator(['--app', '1:1', '--app', '2:2', '--ssl', 'letsencrypt']);
+		$this->boot(['constants' => ['WU_RUNCLOUD_EXTRA_TARGETS' => '2:2']]);
+
+		foreach (['a.example.com', 'b.example.com', 'c.example.com'] as $i => $name) {
+			Harness::map_domain($name, $i + 2);
+		}
+
+		$this->assertSame(0, Harness::cli('runcloud sync'), State::cli_text());
+
+		foreach ($this->emulator->state()['apps'] as $app) {
+			$this->assertSame(2, (int) $app['ssl']['basic']['redeploy_count'], "app {$app['server_id']}:{$app['app_id']}");
+			foreach (['a.example.com', 'b.example.com', 'c.example.com'] as $name) {
+				$this->assertContains($name, $app['ssl']['basic']['covered_domains']);
+			}
+		}
+		$this->assertCount(4, $this->requests_matching('PUT', '#/ssl/\d+$#'));
+		$this->assertStringContainsString('success: 6 change(s) applied. 6 domain(s) added, covered by 2 SSL certificate redeploy(s)', State::cli_text());
+	}
+
+	public function test_sync_with_one_missing_domain_needs_no_extra_redeploy(): void {
+
+		$this->missing_domains(1);
+		$seen = count($this->emulator->requests());
+
+		$this->assertSame(0, Harness::cli('runcloud sync'));
+
+		$this->assertSame(['POST domains', 'GET ssl', 'PUT ssl/{id}'], $this->sync_requests($seen));
+		$this->assertSame(1, (int) $this->emulator->state()['apps'][0]['ssl']['basic']['redeploy_count']);
+		$this->assertStringContainsString('success: 1 change(s) applied.', State::cli_text());
+	}
+
+	public function test_sync_in_advanced_ssl_mode_issues_a_certificate_per_domain(): void {
+
+		$names = $this->missing_domains(3, 'advanced');
+		$seen  = count($this->emulator->requests());
+
+		$this->assertSame(0, Harness::cli('runcloud sync'), State::cli_text());
+
+		$certificates = $this->emulator->state()['apps'][0]['ssl']['domains'];
+		foreach ($names as $name) {
+			$this->assertArrayHasKey($name, $certificates, "{$name} has its own certificate");
+		}
+
+		$requests = $this->sync_requests($seen);
+		$this->assertSame(3, count(array_keys($requests, 'POST domains/{id}/ssl', true)));
+		$this->assertSame(3, count(array_keys($requests, 'POST domains', true)));
+		$this->assertNotContains('PUT ssl/{id}', $requests);
+		$this->assertStringContainsString('per-domain SSL (issued)', State::cli_text());
+	}
+
+	public function test_sync_without_a_certificate_adds_without_ssl_steps(): void {
+
+		$this->missing_domains(3, 'none');
+		$seen = count($this->emulator->requests());
+
+		$this->assertSame(0, Harness::cli('runcloud sync'));
+
+		// The first add finds no certificate (basic, then advanced mode read); nothing to redeploy.
+		$this->assertSame(['POST domains', 'GET ssl', 'GET ssl/advanced', 'POST domains', 'POST domains'], $this->sync_requests($seen));
+		$this->assertStringContainsString('success: 3 change(s) applied.', State::cli_text());
+	}
+
+	public function test_sync_keeps_the_ssl_step_until_one_tells_the_mode(): void {
+
+		$names = $this->missing_domains(4);
+		// The first add's redeploy fails (an SSL failure after the add is not an error and tells
+		// nothing): the second domain keeps its SSL step, which tells the mode; the others are batched.
+		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 1, 'status' => 422, 'body' => '{"message":"Too many certificates already issued"}']);
+		$seen = count($this->emulator->requests());
+
+		$this->assertSame(0, Harness::cli('runcloud sync'), State::cli_text());
+
+		$this->assertSame(
+			['POST domains', 'GET ssl', 'PUT ssl/{id}', 'POST domains', 'GET ssl', 'PUT ssl/{id}', 'POST domains', 'POST domains', 'GET ssl', 'PUT ssl/{id}'],
+			$this->sync_requests($seen)
+		);
+
+		$basic = $this->emulator->state()['apps'][0]['ssl']['basic'];
+		foreach ($names as $name) {
+			$this->assertContains($name, $basic['covered_domains']);
+		}
+		$this->assertSame(2, (int) $basic['redeploy_count']);
+		$this->assertStringContainsString('the domain was added but SSL failed', $this->log_text());
+	}
+
+	public function test_a_failed_final_redeploy_is_reported_and_the_domains_stay(): void {
+
+		$names = $this->missing_domains(3);
+		// The first PUT (the first add's SSL step) goes through; the final redeploy is refused.
+		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 1, 'delay_ms' => 1]);
+		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 5, 'status' => 422, 'body' => '{"message":"Too many certificates already issued"}']);
+
+		$this->assertSame(1, Harness::cli('runcloud sync'));
+
+		foreach ($names as $name) {
+			$this->assertContains($name, $this->emulator->domain_names(1, 1), 'added domains stay');
+		}
+		$this->assertSame(1, (int) $this->emulator->state()['apps'][0]['ssl']['basic']['redeploy_count']);
+
+		$out = State::cli_text();
+		$this->assertStringContainsString('warning: SSL certificate redeploy for 2 new domain(s) (d2.example.com, d3.example.com) on 1:1: ApiException HTTP 422', $out);
+		$this->assertStringContainsString('Too many certificates already issued. The domains stay added', $out);
+		$this->assertStringContainsString('error: 3 change(s) applied, 1 failed', $out);
+		$this->assertStringContainsString('sync: SSL certificate redeploy for 2 new domain(s)', implode("\n", State::log_lines('error')));
+		$this->assertStringNotContainsString(self::TOKEN, $out . $this->log_text());
+	}
+
+	public function test_sync_dry_run_sends_no_write_with_many_missing_domains(): void {
+
+		$this->missing_domains(5);
+		$seen = count($this->emulator->requests());
+
+		$this->assertSame(0, Harness::cli('runcloud sync', ['dry-run' => true]));
+
+		$this->assertSame([], $this->sync_requests($seen), 'only the domain list is read');
+		$this->assertSame([], $this->emulator->domain_names(1, 1));
+		$this->assertStringContainsString('1:1: would add d5.example.com', State::cli_text());
+	}
+
 	public function test_test_command(): void {
 
 		$this->start_emulator(['--app', '1:1', '--app', '2:2']);

@@ -15,6 +15,22 @@ defined('ABSPATH') || exit;
 class RunCloud_CLI {
 
 	/**
+	 * SSL outcomes of an add (with its SSL step) that show the app is in basic mode with a Let's
+	 * Encrypt certificate: one redeploy after the batch covers every domain added without one.
+	 */
+	const SSL_BATCH_REDEPLOY = ['redeployed'];
+
+	/**
+	 * Basic mode without anything to redeploy (no certificate, or one only its owner renews).
+	 */
+	const SSL_BATCH_NOTHING = ['none', 'skipped'];
+
+	/**
+	 * Advanced (per-domain) mode: every domain needs the add's own SSL step.
+	 */
+	const SSL_PER_DOMAIN = ['issued', 'auto'];
+
+	/**
 	 * The domain logic.
 	 *
 	 * @var RunCloud_Domain_Sync
@@ -116,6 +132,12 @@ class RunCloud_CLI {
 	 * Adds what the network maps and RunCloud lacks; optionally removes what the network no longer
 	 * maps. Never removes the web app's primary domain, a wildcard domain or the network's domain.
 	 *
+	 * SSL, per web app: the first domain created goes through the add's own SSL step, whose outcome
+	 * tells the app's SSL mode. With a Let's Encrypt certificate (basic mode) the other domains are
+	 * added without an SSL step and one certificate redeploy at the end covers them all; with no
+	 * certificate or a custom one, nothing more is done; in advanced (per-domain) mode every domain
+	 * keeps its own SSL step.
+	 *
 	 * ## OPTIONS
 	 *
 	 * [--dry-run]
@@ -145,16 +167,26 @@ class RunCloud_CLI {
 			return;
 		}
 
-		$done     = 0;
-		$failures = 0;
-		$prefix   = $dry_run ? 'would ' : '';
+		$done      = 0;
+		$failures  = 0;
+		$redeploys = 0;
+		$covered   = 0;
+		$prefix    = $dry_run ? 'would ' : '';
 
 		foreach ($report as $row) {
 			$target = $row['target'];
 
 			\WP_CLI::log(sprintf('%s: %d domain(s) on RunCloud, %d missing, %d orphan(s)', $row['key'], $row['present'], count($row['missing']), count($row['orphans'])));
 
+			// SSL mode of this app: null until a created domain's own SSL step tells it.
+			$mode     = null;
+			$created  = [];
+			$deferred = [];
+			$left     = count($row['missing']);
+
 			foreach ($row['missing'] as $name => $info) {
+				--$left;
+
 				$op = 'subdomain' === $info['kind'] ? 'add_subdomain' : 'add_domain';
 
 				\WP_CLI::log(sprintf('%s: %sadd %s', $row['key'], $prefix, $name));
@@ -163,12 +195,28 @@ class RunCloud_CLI {
 					continue;
 				}
 
+				$with_ssl = null === $mode || 'per_domain' === $mode;
+
 				try {
-					$this->sync->apply($op, (string) $name, (int) $info['site_id'], $target);
+					$result = $this->sync->apply($op, (string) $name, (int) $info['site_id'], $target, $with_ssl);
 					++$done;
 				} catch (\Throwable $e) {
 					++$failures;
 					$this->warn($e, $name, $row['key']);
+
+					continue;
+				}
+
+				if (empty($result['created'])) {
+					continue;
+				}
+
+				$created[] = (string) $name;
+
+				if ( ! $with_ssl) {
+					$deferred[] = (string) $name;
+				} elseif (null === $mode) {
+					$mode = $this->ssl_mode($result, $row['key'], (string) $name, $left > 0);
 				}
 			}
 
@@ -193,6 +241,29 @@ class RunCloud_CLI {
 					$this->warn($e, $name, $row['key']);
 				}
 			}
+
+			if ('redeploy' !== $mode || ! $deferred) {
+				continue;
+			}
+
+			// One Let's Encrypt issue for every domain added without its own SSL step.
+			try {
+				$outcome = $this->sync->redeploy_ssl($target, $deferred);
+			} catch (\Throwable $e) {
+				++$failures;
+				$this->warn($e, sprintf('SSL certificate redeploy for %d new domain(s) (%s)', count($deferred), implode(', ', $deferred)), $row['key'], 'The domains stay added but may lack SSL, and a new sync will not retry this: redeploy the web app\'s certificate in RunCloud (Web Application > SSL/TLS).');
+
+				continue;
+			}
+
+			if ('redeployed' === ($outcome['action'] ?? '')) {
+				++$redeploys;
+				$covered += count($created);
+
+				\WP_CLI::log(sprintf('%s: %d domain(s) added; one SSL certificate redeploy%s covers them all.', $row['key'], count($created), isset($outcome['certificate_id']) ? ' (certificate ' . $outcome['certificate_id'] . ')' : ''));
+			} else {
+				\WP_CLI::warning(sprintf('%s: SSL certificate redeploy for %d new domain(s): %s', $row['key'], count($deferred), RunCloud_Domain_Sync::describe_ssl($outcome)));
+			}
 		}
 
 		if ($dry_run) {
@@ -209,7 +280,45 @@ class RunCloud_CLI {
 
 		$this->sync->notices()->clear_errors();
 
-		\WP_CLI::success(sprintf('%d change(s) applied.', $done));
+		$ssl = $redeploys ? sprintf(' %d domain(s) added, covered by %d SSL certificate redeploy(s) (one per web app).', $covered, $redeploys) : '';
+
+		\WP_CLI::success(sprintf('%d change(s) applied.', $done) . $ssl);
+	}
+
+	/**
+	 * The SSL mode an add's own SSL step reveals: 'redeploy' (a Let's Encrypt certificate: batch the
+	 * others, redeploy once), 'basic' (no certificate or a custom one, nothing to redeploy: batch the others),
+	 * 'per_domain' (advanced mode: every domain keeps its SSL step), or null when it tells nothing
+	 * (a failed SSL step: the next domain keeps its SSL step and tells again).
+	 *
+	 * @param array  $result The native add result.
+	 * @param string $key    The target key.
+	 * @param string $domain The domain.
+	 * @param bool   $more   Whether more domains are to be added to this app (for the output).
+	 * @return string|null
+	 */
+	private function ssl_mode(array $result, string $key, string $domain, bool $more): ?string {
+
+		$action = (string) ($result['ssl']['action'] ?? '');
+		$mode   = null;
+		$line   = '';
+
+		if (in_array($action, self::SSL_BATCH_REDEPLOY, true)) {
+			$mode = 'redeploy';
+			$line = sprintf('%s: the web app has a Let\'s Encrypt certificate: the other domains are added without their own SSL step, then one certificate redeploy covers them all.', $key);
+		} elseif (in_array($action, self::SSL_BATCH_NOTHING, true)) {
+			$mode = 'basic';
+			$line = sprintf('%s: SSL %s for %s: the other domains are added without an SSL step.', $key, $action, $domain);
+		} elseif (in_array($action, self::SSL_PER_DOMAIN, true)) {
+			$mode = 'per_domain';
+			$line = sprintf('%s: the web app uses per-domain SSL (%s): every domain gets its own certificate.', $key, $action);
+		}
+
+		if ($more && '' !== $line) {
+			\WP_CLI::log($line);
+		}
+
+		return $mode;
 	}
 
 	/**
@@ -259,17 +368,18 @@ class RunCloud_CLI {
 	 * Reports one failed change.
 	 *
 	 * @param \Throwable $e      The exception.
-	 * @param string     $domain The domain.
+	 * @param string     $domain The domain (or what failed).
 	 * @param string     $key    The target key.
+	 * @param string     $hint   What to do about it, if anything.
 	 * @return void
 	 */
-	private function warn(\Throwable $e, string $domain, string $key): void {
+	private function warn(\Throwable $e, string $domain, string $key, string $hint = ''): void {
 
 		if ( ! RunCloud_Domain_Sync::is_native_exception($e)) {
 			throw $e;
 		}
 
-		$message = sprintf('%s on %s: %s', $domain, $key, $this->sync->describe($e));
+		$message = sprintf('%s on %s: %s', $domain, $key, $this->sync->describe($e)) . ('' !== $hint ? '. ' . $hint : '');
 
 		$this->sync->logger()->error('sync: ' . $message);
 

@@ -462,16 +462,18 @@ class RunCloud_Domain_Sync {
 	 * @param string $domain  The normalised host name.
 	 * @param int    $site_id The site.
 	 * @param array  $target  The target.
+	 * @param bool   $ssl     For an add: false skips the SSL step (drift repair batches it into one
+	 *                        redeploy_ssl() afterwards); true leaves it to the extension's default.
 	 * @return array What happened: the native result, or ['skipped' => reason].
 	 */
-	public function apply(string $op, string $domain, int $site_id, array $target): array {
+	public function apply(string $op, string $domain, int $site_id, array $target, bool $ssl = true): array {
 
 		$domain = self::normalize($domain);
 		$key    = self::key($target);
 
 		switch ($op) {
 			case 'add_domain':
-				return $this->add($op, $domain, $target, $this->wants_www($domain, $site_id));
+				return $this->add($op, $domain, $target, $this->wants_www($domain, $site_id), $ssl);
 
 			case 'add_subdomain':
 				$wildcard = $this->wildcard_cover($domain, $target);
@@ -482,7 +484,7 @@ class RunCloud_Domain_Sync {
 					return ['skipped' => 'wildcard'];
 				}
 
-				return $this->add($op, $domain, $target, false);
+				return $this->add($op, $domain, $target, false, $ssl);
 
 			case 'remove_domain':
 			case 'remove_subdomain':
@@ -499,14 +501,22 @@ class RunCloud_Domain_Sync {
 	 * @param string $domain The host name.
 	 * @param array  $target The target.
 	 * @param bool   $www    Whether RunCloud also serves www.<domain>.
+	 * @param bool   $ssl    False: no SSL step (the caller redeploys once for a batch).
 	 * @return array The native result.
 	 */
-	private function add(string $op, string $domain, array $target, bool $www): array {
+	private function add(string $op, string $domain, array $target, bool $www, bool $ssl = true): array {
 
-		$key    = self::key($target);
-		$result = wu_runcloud_add_domain($domain, $this->options($target + ['www' => $www]));
-		$record = isset($result['domain']) && is_array($result['domain']) ? $result['domain'] : [];
-		$ssl    = isset($result['ssl']) && is_array($result['ssl']) ? $result['ssl'] : [];
+		$key   = self::key($target);
+		$extra = $target + ['www' => $www];
+
+		// Only ever forced off: with SSL on, the extension's default (and wu_runcloud_options) decide.
+		if ( ! $ssl) {
+			$extra['ssl'] = false;
+		}
+
+		$result  = wu_runcloud_add_domain($domain, $this->options($extra));
+		$record  = isset($result['domain']) && is_array($result['domain']) ? $result['domain'] : [];
+		$outcome = isset($result['ssl']) && is_array($result['ssl']) ? $result['ssl'] : [];
 
 		if (isset($record['id'])) {
 			$this->remember_id($target, $domain, (int) $record['id']);
@@ -514,24 +524,56 @@ class RunCloud_Domain_Sync {
 
 		$this->logger->info(
 			sprintf(
-				'%s %s on %s: %s (RunCloud domain id %s, www %s); SSL %s%s%s.',
+				'%s %s on %s: %s (RunCloud domain id %s, www %s); SSL %s.',
 				$op,
 				$domain,
 				$key,
 				empty($result['created']) ? 'already on the app' : 'added',
 				isset($record['id']) ? (string) $record['id'] : '?',
 				$www ? 'on' : 'off',
-				(string) ($ssl['action'] ?? 'none'),
-				isset($ssl['certificate_id']) ? ' (certificate ' . $ssl['certificate_id'] . ')' : '',
-				isset($ssl['message']) && '' !== (string) $ssl['message'] ? ': ' . $ssl['message'] : ''
+				$ssl ? self::describe_ssl($outcome) : 'left to the batch (ssl => false)'
 			)
 		);
 
-		if ('failed' === ($ssl['action'] ?? '')) {
-			$this->logger->warning(sprintf('%s %s on %s: the domain was added but SSL failed: %s', $op, $domain, $key, (string) ($ssl['message'] ?? 'no message')));
+		if ('failed' === ($outcome['action'] ?? '')) {
+			$this->logger->warning(sprintf('%s %s on %s: the domain was added but SSL failed: %s', $op, $domain, $key, (string) ($outcome['message'] ?? 'no message')));
 		}
 
 		return $result;
+	}
+
+	/**
+	 * Redeploys the web app's Let's Encrypt certificate once so it covers domains added with
+	 * ssl => false (drift repair). Throws what the extension throws.
+	 *
+	 * @param array $target  The target.
+	 * @param array $domains The domains added without their own SSL step (for the log).
+	 * @return array The native result: ['action', 'certificate_id', 'message'].
+	 */
+	public function redeploy_ssl(array $target, array $domains): array {
+
+		$result = wu_runcloud_redeploy_ssl($this->options($target));
+		$result = is_array($result) ? $result : [];
+
+		$this->logger->info(sprintf('sync: SSL certificate redeploy on %s for %d domain(s) added without their own SSL step (%s): %s.', self::key($target), count($domains), implode(', ', $domains), self::describe_ssl($result)));
+
+		return $result;
+	}
+
+	/**
+	 * "action (certificate N): message" from a native SSL outcome.
+	 *
+	 * @param array $outcome ['action', 'certificate_id', 'message'].
+	 * @return string
+	 */
+	public static function describe_ssl(array $outcome): string {
+
+		return sprintf(
+			'%s%s%s',
+			(string) ($outcome['action'] ?? 'none'),
+			isset($outcome['certificate_id']) ? ' (certificate ' . $outcome['certificate_id'] . ')' : '',
+			isset($outcome['message']) && '' !== (string) $outcome['message'] ? ': ' . $outcome['message'] : ''
+		);
 	}
 
 	/**
