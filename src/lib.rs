@@ -9,6 +9,7 @@ mod convert;
 mod exceptions;
 mod functions;
 mod info;
+mod zval_serializer;
 
 use ext_php_rs::prelude::*;
 
