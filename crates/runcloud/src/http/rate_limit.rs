@@ -36,6 +36,7 @@ const RESERVE: u64 = 1;
 const PROBES: u64 = 5;
 /// The first probe waits at least this long into the window.
 const MIN_PROBE: Duration = Duration::from_millis(50);
+const MS: Duration = Duration::from_millis(1);
 /// Added to every predicted reset (scheduling noise between client and server clocks).
 const MARGIN: Duration = Duration::from_millis(20);
 
@@ -74,13 +75,19 @@ impl Budget {
         }
     }
 
+    /// Whether the window's length is known closely enough that probing would only waste the
+    /// end of the budget: within 5 % (at least 20 ms).
+    fn converged(&self) -> bool {
+        self.learned && self.upper.saturating_sub(self.lower) <= (self.upper / 20).max(20 * MS)
+    }
+
     /// When the next request may go, given the budget left; None for now.
     fn next_allowed(&self) -> Option<Instant> {
         let reset = self.window_seen + self.upper + MARGIN;
         if self.remaining <= RESERVE {
             return Some(reset);
         }
-        if self.remaining > PROBES {
+        if self.remaining > PROBES || self.converged() {
             return None;
         }
         let probe = if self.learned {
@@ -217,8 +224,6 @@ pub(crate) fn after_response(
 mod tests {
     use super::*;
 
-    const MS: Duration = Duration::from_millis(1);
-
     /// A budget of 10 per window whose first request (ours, opening it) left at `t0` and was
     /// answered 5 ms later.
     fn opened_at(t0: Instant) -> Budget {
@@ -285,6 +290,19 @@ mod tests {
         b.upper = 1200 * MS;
         answer(&mut b, t0 + 10 * MS, PROBES);
         assert_eq!(b.next_allowed(), Some(t0 + 5 * MS + 1000 * MS));
+    }
+
+    #[test]
+    fn close_bounds_spend_the_whole_budget_before_waiting() {
+        let t0 = Instant::now();
+        let mut b = opened_at(t0);
+        b.learned = true;
+        b.lower = 990 * MS;
+        b.upper = 1010 * MS;
+        answer(&mut b, t0 + 10 * MS, 2);
+        assert_eq!(b.next_allowed(), None);
+        answer(&mut b, t0 + 20 * MS, RESERVE);
+        assert_eq!(b.next_allowed(), Some(t0 + 5 * MS + 1010 * MS + MARGIN));
     }
 
     #[test]
