@@ -69,7 +69,7 @@ install: build
 	$(PHP) --ri wu_runcloud
 
 bench: ini
-	@scripts/ensure-deps.sh php8.2-curl
+	@scripts/ensure-deps.sh php8.2-curl hyperfine
 	PHP_INI_SCAN_DIR=":$(INI_DIR)" bench/run.sh
 
 clean:
