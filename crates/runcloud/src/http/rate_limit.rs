@@ -14,7 +14,7 @@
 //!   keeps them true, so a predicted reset is never early.
 //! - While plenty of budget is left, nothing waits: a burst uses a window best. The last few
 //!   requests of a window probe for the reset: at four times the time the window has run
-//!   while the length is unknown, then halfway between the bounds, which converges in a few windows.
+//!   while the length is unknown (then also with the reserve, or nothing, left), then halfway between the bounds, which converges in a few windows.
 //!   With one request left (kept for other processes sharing the budget) the next request
 //!   waits for the upper bound. No wait is longer than the window (at most 120 s).
 //! - A 429 after the predicted reset means the window is longer than the upper bound: it
@@ -84,20 +84,27 @@ impl Budget {
     /// When the next request may go, given the budget left; None for now.
     fn next_allowed(&self) -> Option<Instant> {
         let reset = self.window_seen + self.upper + MARGIN;
+        if !self.learned {
+            if self.remaining > PROBES {
+                return None;
+            }
+            // Length unknown: probe at four times the time the window has run, with the
+            // reserve too and even with nothing left, rather than stall for the assumed 60 s
+            // (processes sharing the budget can see it empty before any reset). A refused
+            // probe uses no budget [assumed: Laravel counts only accepted requests] and is
+            // retried like any 429.
+            let used = self
+                .last_response
+                .saturating_duration_since(self.window_seen);
+            return Some((self.window_seen + (used * 4).max(MIN_PROBE)).min(reset));
+        }
         if self.remaining <= RESERVE {
             return Some(reset);
         }
         if self.remaining > PROBES || self.converged() {
             return None;
         }
-        let probe = if self.learned {
-            self.lower + (self.upper.saturating_sub(self.lower)) / 2
-        } else {
-            let used = self
-                .last_response
-                .saturating_duration_since(self.window_seen);
-            (used * 4).max(MIN_PROBE)
-        };
+        let probe = self.lower + (self.upper.saturating_sub(self.lower)) / 2;
         Some((self.window_seen + probe).min(reset))
     }
 
@@ -259,6 +266,7 @@ mod tests {
         let t0 = Instant::now();
         // A cold connection: the first answer came 300 ms after the request left.
         let mut b = Budget::new(t0, t0 + 300 * MS, 9, true, DEFAULT_WINDOW);
+        b.learned = true;
         answer(&mut b, t0 + 400 * MS, 1);
         assert_eq!(
             b.next_allowed(),
@@ -312,6 +320,15 @@ mod tests {
         answer(&mut b, t0 + 300 * MS, PROBES);
         // Four times the time the window has run (300 ms), far before the assumed 60 s.
         assert_eq!(b.next_allowed(), Some(t0 + 5 * MS + 4 * 300 * MS));
+    }
+
+    #[test]
+    fn an_unknown_window_is_probed_even_with_the_budget_used_up() {
+        let t0 = Instant::now();
+        let mut b = opened_at(t0);
+        answer(&mut b, t0 + 200 * MS, 0);
+        // Not the assumed 60 s: four times the 200 ms the window has run.
+        assert_eq!(b.next_allowed(), Some(t0 + 5 * MS + 4 * 200 * MS));
     }
 
     #[test]
