@@ -139,18 +139,20 @@ final class Emulator {
 	}
 
 	/**
-	 * One control-plane request (never under /api, never authenticated).
+	 * One control-plane request (never under /api, never authenticated). Over TLS the
+	 * certificate is checked against the emulator's CA for the name `localhost`, which its
+	 * certificate always covers, whatever loopback address it listens on.
 	 *
 	 * @param mixed $body JSON-encoded when not null.
 	 */
-	private function control(string $method, string $path, $body = null): array {
+	public function control(string $method, string $path, $body = null): array {
 		$root = substr($this->base_url, 0, -strlen('/api'));
 		$http = ['method' => $method, 'ignore_errors' => true, 'timeout' => 30, 'header' => "Accept: application/json\r\n"];
 		if (null !== $body) {
 			$http['header'] .= "Content-Type: application/json\r\n";
 			$http['content'] = json_encode($body);
 		}
-		$ssl = null === $this->ca_file ? [] : ['cafile' => $this->ca_file, 'verify_peer' => true, 'verify_peer_name' => true, 'peer_name' => parse_url($root, PHP_URL_HOST)];
+		$ssl = null === $this->ca_file ? [] : ['cafile' => $this->ca_file, 'verify_peer' => true, 'verify_peer_name' => true, 'peer_name' => 'localhost'];
 		$context = stream_context_create(['http' => $http, 'ssl' => $ssl]);
 		$response = @file_get_contents($root . $path, false, $context);
 		if (false === $response) {

@@ -291,16 +291,7 @@ pub fn remove_domain(input: &CallInput, domain: &[u8]) -> Result<RemoveResult> {
     let mut record = None;
     if let Some(id) = domain_id {
         let path = format!("{}/{id}", domains_path(t));
-        let reply = client
-            .call(
-                Method::Get,
-                &path,
-                &[],
-                None,
-                Retry::Idempotent,
-                retry::MAX_ATTEMPTS,
-            )
-            .map_err(|f| f.error)?;
+        let reply = client.fetch(Method::Get, &path)?;
         if reply.status != 404 {
             let v = client.decode(&reply)?;
             let d = Domain::from_wire(&v)
@@ -324,16 +315,7 @@ pub fn remove_domain(input: &CallInput, domain: &[u8]) -> Result<RemoveResult> {
     };
 
     let path = format!("{}/{}", domains_path(t), record.id);
-    let reply = client
-        .call(
-            Method::Delete,
-            &path,
-            &[],
-            None,
-            Retry::Idempotent,
-            retry::MAX_ATTEMPTS,
-        )
-        .map_err(|f| f.error)?;
+    let reply = client.fetch(Method::Delete, &path)?;
     if reply.status == 404 {
         // Gone. After a lost answer and a retry, the first DELETE removed it [assumed];
         // otherwise someone else did, between our lookup and our DELETE.

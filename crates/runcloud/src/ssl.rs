@@ -80,9 +80,7 @@ fn no_certificate() -> SslOutcome {
 /// The per-domain SSL mode; None when the plan or API has none.
 fn advanced_mode(client: &Client, t: Target) -> Result<Option<AdvancedMode>> {
     let path = format!("{}/ssl/advanced", app_path(t));
-    let reply = client
-        .call(Method::Get, &path, &[], None, Retry::Idempotent, 3)
-        .map_err(|f| f.error)?;
+    let reply = client.fetch(Method::Get, &path)?;
     if matches!(reply.status, 403 | 404) {
         // [assumed] no advanced SSL on this plan/API: basic mode.
         return Ok(None);
@@ -96,9 +94,7 @@ fn advanced_mode(client: &Client, t: Target) -> Result<Option<AdvancedMode>> {
 /// `GET ssl`: the web app's certificate, None when there is none.
 fn basic_certificate(client: &Client, t: Target) -> Result<Option<BasicCert>> {
     let path = format!("{}/ssl", app_path(t));
-    let reply = client
-        .call(Method::Get, &path, &[], None, Retry::Idempotent, 3)
-        .map_err(|f| f.error)?;
+    let reply = client.fetch(Method::Get, &path)?;
     match client.decode(&reply) {
         Ok(v) => BasicCert::from_wire(&v)
             .ok_or_else(|| shape_error(Method::Get, &path, "a certificate object")),

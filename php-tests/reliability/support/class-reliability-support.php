@@ -117,34 +117,9 @@ abstract class Reliability_Test_Case extends Native_Test_Case {
 		'WU\RunCloud\TransportException',
 	];
 
-	/**
-	 * A control-plane request to any emulator (the Emulator helper has no call for pending
-	 * faults or for clearing them). TLS emulators are checked against their CA, by name.
-	 *
-	 * @param mixed $body JSON-encoded when not null.
-	 */
+	/** A control-plane request to any emulator (see Emulator::control()). */
 	protected static function control(Emulator $emulator, string $method, string $path, $body = null): array {
-		$root = substr($emulator->base_url(), 0, -strlen('/api'));
-		$http = ['method' => $method, 'ignore_errors' => true, 'timeout' => 30, 'header' => "Accept: application/json\r\n"];
-		if (null !== $body) {
-			$http['header']  .= "Content-Type: application/json\r\n";
-			$http['content']  = json_encode($body);
-		}
-		$ssl = null === $emulator->ca_file() ? [] : [
-			'cafile'           => $emulator->ca_file(),
-			'verify_peer'      => true,
-			'verify_peer_name' => true,
-			'peer_name'        => 'localhost',
-		];
-		$response = @file_get_contents($root . $path, false, stream_context_create(['http' => $http, 'ssl' => $ssl]));
-		if (false === $response) {
-			throw new \RuntimeException("control request {$method} {$path} failed: " . (error_get_last()['message'] ?? ''));
-		}
-		$decoded = json_decode($response, true);
-		if (!is_array($decoded)) {
-			throw new \RuntimeException("control request {$method} {$path} answered: {$response}");
-		}
-		return $decoded;
+		return $emulator->control($method, $path, $body);
 	}
 
 	/** Rules still programmed (with their remaining uses). */

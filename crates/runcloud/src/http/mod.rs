@@ -190,6 +190,20 @@ impl Client {
         e
     }
 
+    /// A bodyless idempotent request (GET, DELETE) with the full retry budget; any HTTP status
+    /// is an `Ok(Reply)`, for callers that treat some error statuses (404) as answers.
+    pub(crate) fn fetch(&self, method: Method, path: &str) -> Result<Reply> {
+        self.call(
+            method,
+            path,
+            &[],
+            None,
+            Retry::Idempotent,
+            retry::MAX_ATTEMPTS,
+        )
+        .map_err(|f| f.error)
+    }
+
     /// A request with retries and pacing; any HTTP status is an `Ok(Reply)`.
     pub(crate) fn call(
         &self,
