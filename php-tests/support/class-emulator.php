@@ -99,6 +99,41 @@ final class Emulator {
 		$this->control('POST', '/__emulator/reset', new \stdClass());
 	}
 
+	/**
+	 * Sets whether a name resolves to the server for certificate validation (every name does
+	 * until set otherwise; `www.<name>` is a name of its own).
+	 */
+	public function set_dns(string $name, bool $points_here): void {
+		$this->control('POST', '/__emulator/dns', ['name' => $name, 'points_here' => $points_here]);
+	}
+
+	/** @return array<string, bool> The names set so far, by name. */
+	public function dns(): array {
+		return $this->control('GET', '/__emulator/dns')['names'];
+	}
+
+	/**
+	 * Moves the emulator clock forward (certificate issuance windows and dates).
+	 *
+	 * @return array{now: string, unix: int, offset_seconds: int} The clock afterwards.
+	 */
+	public function advance_clock(int $seconds): array {
+		return $this->control('POST', '/__emulator/clock', ['advance_seconds' => $seconds]);
+	}
+
+	/** @return array{now: string, unix: int, offset_seconds: int} */
+	public function clock(): array {
+		return $this->control('GET', '/__emulator/clock');
+	}
+
+	/**
+	 * Certificate issuance so far: issued_count, failed_count and the latest attempts
+	 * (see the emulator crate's docs).
+	 */
+	public function issuance(): array {
+		return $this->state()['issuance'];
+	}
+
 	public function connections_accepted(): int {
 		return (int) $this->control('GET', '/__emulator/connections')['accepted'];
 	}

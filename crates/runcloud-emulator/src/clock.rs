@@ -1,21 +1,76 @@
-//! Timestamps in RunCloud's format, `YYYY-MM-DD HH:MM:SS` (UTC, no zone), without a date crate.
+//! Time: the emulator clock, and timestamps in RunCloud's format `YYYY-MM-DD HH:MM:SS` (UTC, no
+//! zone), without a date crate.
+//!
+//! The emulator clock is real time plus an offset that only the control plane moves
+//! (`POST /__emulator/clock`), so tests can step over Let's Encrypt's 7-day window without
+//! sleeping. It dates certificate issuance (the duplicate-certificate window, the issuance log,
+//! a certificate's `created_at`/`validUntil`/`renewal_date`). The API rate limiter stays on real
+//! time: it paces real clients that really wait, and advancing a simulated week must not hand
+//! them a fresh request budget. Domain and web-app `created_at` also stay on real time.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-const SECONDS_PER_DAY: u64 = 86_400;
+use serde_json::{json, Value};
 
-/// Now, formatted like RunCloud's `created_at`.
-pub fn now_timestamp() -> String {
-    timestamp_after_now(0)
+pub const SECONDS_PER_DAY: u64 = 86_400;
+/// Largest single step (about 100 years): keeps every date formattable and far from overflow.
+pub const MAX_ADVANCE_SECONDS: u64 = 100 * 365 * SECONDS_PER_DAY;
+
+/// Real time plus the offset the control plane added.
+#[derive(Debug, Clone, Default)]
+pub struct EmulatorClock {
+    offset_seconds: u64,
 }
 
-/// `days` from now, same format (certificate expiry dates).
-pub fn timestamp_after_now(days: u64) -> String {
-    let now = SystemTime::now()
+impl EmulatorClock {
+    /// Seconds since the Unix epoch on the emulator clock.
+    pub fn now(&self) -> u64 {
+        real_now().saturating_add(self.offset_seconds)
+    }
+
+    /// Moves the clock forward (never back: the issuance windows assume time only grows).
+    pub fn advance(&mut self, seconds: u64) -> Result<(), String> {
+        if seconds > MAX_ADVANCE_SECONDS {
+            return Err(format!(
+                "\"advance_seconds\" must be at most {MAX_ADVANCE_SECONDS} (about 100 years)"
+            ));
+        }
+        let offset = self.offset_seconds.saturating_add(seconds);
+        if offset > MAX_ADVANCE_SECONDS {
+            return Err(format!(
+                "the clock may run at most {MAX_ADVANCE_SECONDS} seconds ahead of real time"
+            ));
+        }
+        self.offset_seconds = offset;
+        Ok(())
+    }
+
+    /// `{"now": "YYYY-MM-DD HH:MM:SS", "unix": N, "offset_seconds": N}` (`GET /__emulator/clock`).
+    pub fn to_json(&self) -> Value {
+        let now = self.now();
+        json!({
+            "now": format_unix_seconds(now),
+            "unix": now,
+            "offset_seconds": self.offset_seconds,
+        })
+    }
+}
+
+fn real_now() -> u64 {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0);
-    format_unix_seconds(now + days * SECONDS_PER_DAY)
+        .unwrap_or(0)
+}
+
+/// Real time now, formatted like RunCloud's `created_at` (domains and web apps).
+pub fn now_timestamp() -> String {
+    format_unix_seconds(real_now())
+}
+
+/// `days` after the instant `from` (seconds since the epoch), same format (expiry dates).
+pub fn timestamp_days_after(from: u64, days: u64) -> String {
+    format_unix_seconds(from.saturating_add(days.saturating_mul(SECONDS_PER_DAY)))
 }
 
 /// Formats seconds since the Unix epoch as `YYYY-MM-DD HH:MM:SS` in UTC.

@@ -125,8 +125,21 @@ impl Emulator {
         control::seed_domains(&self.shared, server_id, app_id, count)
     }
 
-    /// Back to the initial state (apps, SSL mode, seeded domains); faults, request log and
-    /// the rate-limit window cleared. Ids start again from the same values.
+    /// Sets whether `name` points at the servers for certificate validation, as
+    /// `POST /__emulator/dns` (every name does until set otherwise).
+    pub fn set_dns(&self, name: &str, points_here: bool) -> Result<(), String> {
+        control::set_dns(&self.shared, name, points_here)
+    }
+
+    /// Moves the emulator clock forward, as `POST /__emulator/clock`; returns the new clock
+    /// (`{"now", "unix", "offset_seconds"}`).
+    pub fn advance_clock(&self, seconds: u64) -> Result<Value, String> {
+        control::advance_clock(&self.shared, seconds)
+    }
+
+    /// Back to the initial state (apps, SSL mode, seeded domains, DNS, clock, issuance log);
+    /// faults, request log and the rate-limit window cleared. Ids start again from the same
+    /// values.
     pub fn reset(&self) {
         self.shared.reset();
     }

@@ -97,7 +97,8 @@ impl Shared {
         }
     }
 
-    /// Back to the initial state; faults, request log and rate-limit window cleared.
+    /// Back to the initial state (DNS table, emulator clock and issuance log included); faults,
+    /// request log and rate-limit window cleared.
     pub fn reset(&self) {
         let mut world = lock(&self.world);
         *world = World::new(&self.config);

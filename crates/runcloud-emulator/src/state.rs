@@ -1,39 +1,15 @@
-//! The emulated account: web apps, their domains and certificates, and their JSON forms.
-//!
-//! # State JSON (`GET /__emulator/state`, [`crate::Emulator::state`])
-//!
-//! ```json
-//! {
-//!   "apps": [
-//!     {
-//!       "server_id": 1,
-//!       "app_id": 1,
-//!       "name": "app-1-1",
-//!       "domains": [ {domain object exactly as the API returns it}, ... ],
-//!       "ssl": {
-//!         "basic": null | {certificate object as GET .../ssl returns it,
-//!                          "covered_domains": ["a.example.test", ...],
-//!                          "redeploy_count": 0},
-//!         "advanced": {"advancedSSL": false, "autoSSL": false},
-//!         "domains": {
-//!           "a.example.test": {certificate object, "domain_id": 100001,
-//!                              "covered_domains": ["a.example.test"], "redeploy_count": 0}
-//!         }
-//!       }
-//!     }
-//!   ]
-//! }
-//! ```
-//! Apps are ordered by `(server_id, app_id)`, domains by id (creation order).
-//! `covered_domains` of a basic Let's Encrypt certificate is the list of domain names on the
-//! app when it was installed or last redeployed (PUT); `redeploy_count` counts those PUTs.
+//! The emulated account: web apps, their domains and certificates, the DNS table, the
+//! emulator clock and the issuance log, and their JSON forms (the state JSON is documented in
+//! the crate docs, `lib.rs`).
 
 use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{json, Value};
 
-use crate::clock;
+use crate::clock::{self, EmulatorClock};
 use crate::config::{EmulatorConfig, SslMode};
+use crate::dns::DnsTable;
+use crate::issuance::{certificate_names, Attempt, IssuanceLog, Refusal, Trigger};
 
 /// First domain id: far from app and certificate ids so a client mixing them up gets a 404.
 const FIRST_DOMAIN_ID: u64 = 100_001;
@@ -129,6 +105,28 @@ impl CertificateSettings {
     }
 }
 
+/// What a certificate covers: domain records and the names it holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// The domain records' names (the state's `covered_domains`).
+    pub domains: Vec<String>,
+    /// Every name on the certificate, from [`certificate_names`].
+    pub names: Vec<String>,
+}
+
+impl Coverage {
+    pub fn of<'a>(domains: impl IntoIterator<Item = &'a Domain> + Clone) -> Self {
+        Coverage {
+            domains: domains
+                .clone()
+                .into_iter()
+                .map(|domain| domain.name.clone())
+                .collect(),
+            names: certificate_names(domains),
+        }
+    }
+}
+
 /// A basic (whole web app) or per-domain certificate.
 #[derive(Debug, Clone)]
 pub struct Certificate {
@@ -139,29 +137,35 @@ pub struct Certificate {
     pub created_at: String,
     /// Domain names the certificate was issued for (at install and at each redeploy).
     pub covered_domains: Vec<String>,
+    /// Every name the certificate holds, `www.` and wildcard names included
+    /// ([`certificate_names`]).
+    pub names: Vec<String>,
     pub redeploy_count: u64,
 }
 
 impl Certificate {
-    fn issue(id: u64, settings: CertificateSettings, covered_domains: Vec<String>) -> Self {
-        let (valid_until, renewal_date) = validity(settings.method);
+    /// A certificate issued at `now` (emulator clock).
+    pub fn issue(id: u64, settings: CertificateSettings, coverage: Coverage, now: u64) -> Self {
+        let (valid_until, renewal_date) = validity(settings.method, now);
         Certificate {
             id,
             settings,
             valid_until,
             renewal_date,
-            created_at: clock::now_timestamp(),
-            covered_domains,
+            created_at: clock::format_unix_seconds(now),
+            covered_domains: coverage.domains,
+            names: coverage.names,
             redeploy_count: 0,
         }
     }
 
-    /// Re-issues a Let's Encrypt certificate for `covered_domains`.
-    pub fn redeploy(&mut self, covered_domains: Vec<String>) {
-        let (valid_until, renewal_date) = validity(self.settings.method);
+    /// Re-issues a Let's Encrypt certificate at `now`.
+    pub fn redeploy(&mut self, coverage: Coverage, now: u64) {
+        let (valid_until, renewal_date) = validity(self.settings.method, now);
         self.valid_until = valid_until;
         self.renewal_date = renewal_date;
-        self.covered_domains = covered_domains;
+        self.covered_domains = coverage.domains;
+        self.names = coverage.names;
         self.redeploy_count += 1;
     }
 
@@ -191,18 +195,22 @@ impl Certificate {
     fn to_state_json(&self) -> Value {
         let mut object = self.to_json();
         object["covered_domains"] = json!(self.covered_domains);
+        object["names"] = json!(self.names);
         object["redeploy_count"] = json!(self.redeploy_count);
         object
     }
 }
 
-fn validity(method: CertificateMethod) -> (String, Option<String>) {
+fn validity(method: CertificateMethod, now: u64) -> (String, Option<String>) {
     match method {
         CertificateMethod::LetsEncrypt => (
-            clock::timestamp_after_now(LETSENCRYPT_VALID_DAYS),
-            Some(clock::timestamp_after_now(LETSENCRYPT_RENEW_AFTER_DAYS)),
+            clock::timestamp_days_after(now, LETSENCRYPT_VALID_DAYS),
+            Some(clock::timestamp_days_after(
+                now,
+                LETSENCRYPT_RENEW_AFTER_DAYS,
+            )),
         ),
-        CertificateMethod::Custom => (clock::timestamp_after_now(CUSTOM_VALID_DAYS), None),
+        CertificateMethod::Custom => (clock::timestamp_days_after(now, CUSTOM_VALID_DAYS), None),
     }
 }
 
@@ -274,6 +282,18 @@ impl WebApp {
             .collect()
     }
 
+    /// What a basic certificate issued now would cover: every domain of the app.
+    pub fn basic_coverage(&self) -> Coverage {
+        Coverage::of(&self.domains)
+    }
+
+    /// What the domain's own certificate would cover; `None` for an unknown domain.
+    pub fn domain_coverage(&self, domain_id: u64) -> Option<Coverage> {
+        self.domain(domain_id)
+            .map(std::slice::from_ref)
+            .map(Coverage::of)
+    }
+
     /// `{"advancedSSL", "autoSSL"}` as GET ssl/advanced returns it.
     pub fn advanced_mode_json(&self) -> Value {
         json!({ "advancedSSL": self.advanced_ssl, "autoSSL": self.auto_ssl })
@@ -323,13 +343,26 @@ pub enum AppLookupError {
     UnknownWebApp,
 }
 
-/// The whole emulated account.
+/// The whole emulated account, with the DNS table, the emulator clock and the issuance log
+/// (all back to their start on reset).
 #[derive(Debug, Clone)]
 pub struct World {
     apps: BTreeMap<(u64, u64), WebApp>,
     next_domain_id: u64,
     next_certificate_id: u64,
     initial_ssl: SslMode,
+    pub dns: DnsTable,
+    pub clock: EmulatorClock,
+    issuance: IssuanceLog,
+}
+
+/// Whether a new domain's autoSSL certificate goes through the issuance model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AutoIssue {
+    /// Added through the API: issued like any certificate, or not at all when refused.
+    Modelled,
+    /// Seeded: part of the initial state, always covered, not an issuance.
+    Seeded,
 }
 
 impl World {
@@ -340,6 +373,9 @@ impl World {
             next_domain_id: FIRST_DOMAIN_ID,
             next_certificate_id: FIRST_CERTIFICATE_ID,
             initial_ssl: config.ssl,
+            dns: DnsTable::default(),
+            clock: EmulatorClock::default(),
+            issuance: IssuanceLog::default(),
         };
         for &(server_id, app_id) in &config.apps {
             // A pair given twice (`--app 1:1 --app 1:1`) is one app, seeded once.
@@ -368,7 +404,8 @@ impl World {
                 app.basic_certificate = Some(Certificate::issue(
                     id,
                     CertificateSettings::default_for(method),
-                    Vec::new(),
+                    Coverage::default(),
+                    self.clock.now(),
                 ));
             }
             SslMode::Advanced => app.advanced_ssl = true,
@@ -391,6 +428,23 @@ impl World {
         let id = self.next_certificate_id;
         self.next_certificate_id += 1;
         id
+    }
+
+    /// Seconds since the epoch on the emulator clock.
+    pub fn now(&self) -> u64 {
+        self.clock.now()
+    }
+
+    /// Runs Let's Encrypt's checks for `attempt` now and records the outcome. On success returns
+    /// the certificate's id (the one redeployed, or a new one); a refusal changes nothing else.
+    pub fn attempt_issuance(&mut self, attempt: Attempt) -> Result<u64, Refusal> {
+        let now = self.clock.now();
+        let next_certificate_id = &mut self.next_certificate_id;
+        self.issuance.attempt(attempt, &self.dns, now, || {
+            let id = *next_certificate_id;
+            *next_certificate_id += 1;
+            id
+        })
     }
 
     /// Finds a web app, telling an unknown server from an unknown app on a known server.
@@ -430,39 +484,108 @@ impl World {
     }
 
     /// Adds a domain (already validated) and, under advanced SSL with autoSSL, its certificate.
+    ///
+    /// [seen] with autoSSL RunCloud issues the new domain's certificate by itself. [assumed] It
+    /// goes through the issuance model like any certificate: when Let's Encrypt would refuse it
+    /// (e.g. the name does not point here yet) the domain is added without a certificate and
+    /// the refusal is logged; the add itself succeeds (RunCloud issues in the background).
     pub fn insert_domain(
         &mut self,
         server_id: u64,
         app_id: u64,
-        mut domain: Domain,
+        domain: Domain,
     ) -> Result<Domain, AppLookupError> {
-        self.lookup(server_id, app_id)?;
+        self.add_domain(server_id, app_id, domain, AutoIssue::Modelled)
+    }
+
+    fn add_domain(
+        &mut self,
+        server_id: u64,
+        app_id: u64,
+        mut domain: Domain,
+        auto_issue: AutoIssue,
+    ) -> Result<Domain, AppLookupError> {
+        let auto_ssl = {
+            let app = self.lookup(server_id, app_id)?;
+            app.advanced_ssl && app.auto_ssl
+        };
         domain.id = self.allocate_domain_id();
-        let certificate_id = self.allocate_certificate_id();
-        let app = self.lookup_mut(server_id, app_id)?;
-        if app.advanced_ssl && app.auto_ssl {
-            // [seen] with autoSSL RunCloud issues the new domain's certificate by itself.
-            app.domain_certificates.insert(
-                domain.id,
-                Certificate::issue(
-                    certificate_id,
-                    CertificateSettings::default_for(CertificateMethod::LetsEncrypt),
-                    vec![domain.name.clone()],
-                ),
-            );
+        self.lookup_mut(server_id, app_id)?
+            .domains
+            .push(domain.clone());
+        if auto_ssl {
+            match auto_issue {
+                AutoIssue::Modelled => {
+                    self.issue_auto_certificate(server_id, app_id, domain.id)?;
+                }
+                AutoIssue::Seeded => {
+                    let id = self.allocate_certificate_id();
+                    let certificate = Certificate::issue(
+                        id,
+                        CertificateSettings::default_for(CertificateMethod::LetsEncrypt),
+                        Coverage::of(std::slice::from_ref(&domain)),
+                        self.clock.now(),
+                    );
+                    self.lookup_mut(server_id, app_id)?
+                        .domain_certificates
+                        .insert(domain.id, certificate);
+                }
+            }
         }
-        app.domains.push(domain.clone());
         Ok(domain)
     }
 
-    /// Issues a new certificate with a fresh id.
-    pub fn issue_certificate(
+    /// autoSSL: issues a certificate for every domain of the app that has none (each through
+    /// the issuance model; a refused one stays without).
+    pub fn issue_missing_auto_certificates(
         &mut self,
-        settings: CertificateSettings,
-        covered_domains: Vec<String>,
-    ) -> Certificate {
-        let id = self.allocate_certificate_id();
-        Certificate::issue(id, settings, covered_domains)
+        server_id: u64,
+        app_id: u64,
+    ) -> Result<(), AppLookupError> {
+        let app = self.lookup(server_id, app_id)?;
+        let missing: Vec<u64> = app
+            .domains
+            .iter()
+            .filter(|domain| !app.domain_certificates.contains_key(&domain.id))
+            .map(|domain| domain.id)
+            .collect();
+        for domain_id in missing {
+            self.issue_auto_certificate(server_id, app_id, domain_id)?;
+        }
+        Ok(())
+    }
+
+    /// One autoSSL certificate; `Ok(false)` when Let's Encrypt refused it (logged).
+    fn issue_auto_certificate(
+        &mut self,
+        server_id: u64,
+        app_id: u64,
+        domain_id: u64,
+    ) -> Result<bool, AppLookupError> {
+        let Some(coverage) = self.lookup(server_id, app_id)?.domain_coverage(domain_id) else {
+            return Ok(false);
+        };
+        let attempt = Attempt {
+            server_id,
+            app_id,
+            domain_id: Some(domain_id),
+            trigger: Trigger::Auto,
+            certificate_id: None,
+            names: coverage.names.clone(),
+        };
+        let Ok(id) = self.attempt_issuance(attempt) else {
+            return Ok(false);
+        };
+        let certificate = Certificate::issue(
+            id,
+            CertificateSettings::default_for(CertificateMethod::LetsEncrypt),
+            coverage,
+            self.clock.now(),
+        );
+        self.lookup_mut(server_id, app_id)?
+            .domain_certificates
+            .insert(domain_id, certificate);
+        Ok(true)
     }
 
     /// Adds `count` domains `site-N.example.test` (N from 1, skipping names taken on the server),
@@ -493,16 +616,20 @@ impl World {
                 wildcard: false,
                 created_at: clock::now_timestamp(),
             };
-            if self.insert_domain(server_id, app_id, domain).is_err() {
+            if self
+                .add_domain(server_id, app_id, domain, AutoIssue::Seeded)
+                .is_err()
+            {
                 return;
             }
             added += 1;
         }
         // The certificate of a new app's initial state (--ssl) covers what it was seeded with.
         if let (true, Ok(app)) = (created, self.lookup_mut(server_id, app_id)) {
-            let names = app.domain_names();
+            let coverage = app.basic_coverage();
             if let Some(certificate) = app.basic_certificate.as_mut() {
-                certificate.covered_domains = names;
+                certificate.covered_domains = coverage.domains;
+                certificate.names = coverage.names;
             }
         }
     }
@@ -514,9 +641,13 @@ impl World {
             .unwrap_or_default()
     }
 
-    /// The state JSON documented at the top of this module.
+    /// The state JSON documented in `lib.rs`.
     pub fn to_json(&self) -> Value {
-        json!({ "apps": self.apps.values().map(WebApp::to_state_json).collect::<Vec<_>>() })
+        json!({
+            "apps": self.apps.values().map(WebApp::to_state_json).collect::<Vec<_>>(),
+            "dns": self.dns.to_json(),
+            "issuance": self.issuance.to_json(),
+        })
     }
 }
 

@@ -373,3 +373,84 @@ fn auto_ssl_issues_certificates_for_new_domains() {
         .get("auto.example.com")
         .is_none());
 }
+
+#[test]
+fn per_domain_patch_takes_the_documented_mode_body() {
+    let emulator = with_ssl(SslMode::Advanced, 2);
+    let state = emulator.state();
+    let domain_id = state["apps"][0]["domains"][0]["id"].as_u64().expect("id");
+    let ssl_path = format!("{APP}/domains/{domain_id}/ssl");
+    let install = json!({"advancedSSL": true, "autoSSL": false, "provider": "letsencrypt"});
+    assert_eq!(v3(&emulator, "POST", &ssl_path, Some(install)).status, 200);
+    let certificate_id = v3(&emulator, "GET", &ssl_path, None).json()["id"]
+        .as_u64()
+        .expect("id");
+    let patch_path = format!("{ssl_path}/{certificate_id}");
+    let mode = || v3(&emulator, "GET", &format!("{APP}/ssl/advanced"), None).json();
+
+    // The documented request [doc], over v3 and v2.
+    let documented = json!({"advancedSSL": true, "autoSSL": false});
+    for response in [
+        v3(&emulator, "PATCH", &patch_path, Some(documented.clone())),
+        v2(&emulator, "PATCH", &patch_path, Some(documented)),
+    ] {
+        assert_eq!((response.status, response.json()), (200, json!({})));
+    }
+    assert_eq!(mode(), json!({"advancedSSL": true, "autoSSL": false}));
+
+    // Form-encoded, truthy spellings: autoSSL on issues the other domain's certificate.
+    let form = |body: &str| {
+        Connection::open(&emulator)
+            .request(
+                "PATCH",
+                &format!("/api/v3{patch_path}"),
+                Some(BEARER),
+                Some(("application/x-www-form-urlencoded", body.as_bytes())),
+            )
+            .expect("a response")
+    };
+    let response = form("advancedSSL=1&autoSSL=true");
+    assert_eq!((response.status, response.json()), (200, json!({})));
+    assert_eq!(mode(), json!({"advancedSSL": true, "autoSSL": true}));
+    assert!(emulator.state()["apps"][0]["ssl"]["domains"]["site-2.example.test"].is_object());
+    let response = form("autoSSL=0");
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(mode()["autoSSL"], false);
+
+    // An empty body, and the settings this route took before, still pass.
+    assert_eq!(v3(&emulator, "PATCH", &patch_path, None).status, 200);
+    let response = v3(
+        &emulator,
+        "PATCH",
+        &patch_path,
+        Some(json!({"enableHsts": true, "advancedSSL": "true"})),
+    );
+    assert_eq!((response.status, response.json()), (200, json!({})));
+    assert_eq!(
+        v3(&emulator, "GET", &ssl_path, None).json()["enableHsts"],
+        true
+    );
+
+    // Not booleans, or leaving advanced mode while this certificate exists [assumed]: 422.
+    let before = emulator.state();
+    for body in [
+        json!({"autoSSL": "maybe"}),
+        json!({"advancedSSL": 2}),
+        json!({"advancedSSL": false, "autoSSL": false}),
+    ] {
+        let response = v3(&emulator, "PATCH", &patch_path, Some(body.clone()));
+        assert_eq!(response.status, 422, "{body}: {}", response.text());
+        assert!(response.json()["message"].is_string());
+    }
+    assert_eq!(emulator.state(), before, "a refused PATCH changes nothing");
+    assert_eq!(
+        v3(
+            &emulator,
+            "PATCH",
+            &format!("{ssl_path}/{}", certificate_id + 100),
+            Some(json!({"advancedSSL": true, "autoSSL": false}))
+        )
+        .status,
+        404
+    );
+}

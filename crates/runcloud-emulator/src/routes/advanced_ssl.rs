@@ -5,12 +5,14 @@ use serde_json::json;
 
 use crate::body;
 use crate::http::{Request, Response};
+use crate::issuance::Trigger;
 use crate::routes::ssl::{
-    certificate_not_found, not_installed, only_letsencrypt, parse_install_settings, parse_update,
+    certificate_not_found, issue, not_installed, only_letsencrypt, parse_install_settings,
+    parse_update,
 };
 use crate::routes::{app_not_found, change_app, domain_not_found, respond, with_app, AppKey};
 use crate::shared::Shared;
-use crate::state::{CertificateMethod, CertificateSettings, WebApp, World};
+use crate::state::{Certificate, CertificateMethod, WebApp, World};
 use crate::validation::{optional_boolean, required_boolean, FieldErrors};
 
 /// The per-domain endpoints answer `{}` [doc].
@@ -31,7 +33,9 @@ pub fn get_mode(shared: &Shared, key: AppKey) -> Response {
 /// [assumed] `advancedSSL` is required, `autoSSL` defaults to false and needs `advancedSSL`.
 /// Switching on while a basic certificate is installed, or off while domains still have
 /// their own certificates, is 422: RunCloud serves one kind or the other. Switching autoSSL on
-/// issues certificates for the domains that have none, as it would for new domains [seen].
+/// issues certificates for the domains that have none, as it would for new domains [seen]
+/// (each through the issuance model: a domain whose certificate Let's Encrypt refuses stays
+/// without one; the switch still succeeds).
 pub fn set_mode(shared: &Shared, request: &Request, key: AppKey) -> Response {
     let fields = match body::fields(request) {
         Ok(fields) => fields,
@@ -58,17 +62,11 @@ pub fn set_mode(shared: &Shared, request: &Request, key: AppKey) -> Response {
                 "Remove the web application's SSL certificate before enabling advanced SSL.",
             ));
         }
-        if !advanced_ssl && !app.domain_certificates.is_empty() {
-            return Err(Response::message(
-                422,
-                "Remove the domains' SSL certificates before disabling advanced SSL.",
-            ));
+        if !advanced_ssl {
+            refuse_leaving_advanced_mode(app)?;
         }
         app.advanced_ssl = advanced_ssl;
-        app.auto_ssl = auto_ssl;
-        if auto_ssl {
-            issue_missing_certificates(world, key)?;
-        }
+        set_auto_ssl(world, key, auto_ssl)?;
         Ok(Response::json(
             200,
             &lookup(world, key)?.advanced_mode_json(),
@@ -76,22 +74,24 @@ pub fn set_mode(shared: &Shared, request: &Request, key: AppKey) -> Response {
     }))
 }
 
-fn issue_missing_certificates(world: &mut World, key: AppKey) -> Result<(), Response> {
-    let app = lookup(world, key)?;
-    let missing: Vec<(u64, String)> = app
-        .domains
-        .iter()
-        .filter(|domain| !app.domain_certificates.contains_key(&domain.id))
-        .map(|domain| (domain.id, domain.name.clone()))
-        .collect();
-    for (domain_id, name) in missing {
-        let certificate = world.issue_certificate(
-            CertificateSettings::default_for(CertificateMethod::LetsEncrypt),
-            vec![name],
-        );
-        lookup(world, key)?
-            .domain_certificates
-            .insert(domain_id, certificate);
+/// [assumed] Basic mode cannot start while domains still hold their own certificates.
+fn refuse_leaving_advanced_mode(app: &WebApp) -> Result<(), Response> {
+    if app.domain_certificates.is_empty() {
+        return Ok(());
+    }
+    Err(Response::message(
+        422,
+        "Remove the domains' SSL certificates before disabling advanced SSL.",
+    ))
+}
+
+/// Sets autoSSL; switched on, it issues the certificates the domains lack.
+fn set_auto_ssl(world: &mut World, key: AppKey, auto_ssl: bool) -> Result<(), Response> {
+    lookup(world, key)?.auto_ssl = auto_ssl;
+    if auto_ssl {
+        world
+            .issue_missing_auto_certificates(key.server_id, key.app_id)
+            .map_err(app_not_found)?;
     }
     Ok(())
 }
@@ -99,16 +99,17 @@ fn issue_missing_certificates(world: &mut World, key: AppKey) -> Result<(), Resp
 /// `POST .../domains/{D}/ssl`: issues the domain's certificate; `{}` [doc].
 ///
 /// [assumed] The web app must be in advanced mode (422 otherwise, and for `advancedSSL: false`
-/// in the body); a domain that already has a certificate is 422 (redeploy it instead).
+/// in the body); a domain that already has a certificate is 422 (redeploy it instead). A Let's
+/// Encrypt certificate holds the domain and its `www.` name when www is on, and goes through
+/// the issuance model (`issuance.rs`): only this domain's names can block it.
 pub fn install(shared: &Shared, request: &Request, key: AppKey, domain_id: u64) -> Response {
     let fields = match body::fields(request) {
         Ok(fields) => fields,
         Err(invalid) => return invalid,
     };
     respond(change_app(shared, key, |world| {
-        let name = lookup(world, key)?
-            .domain(domain_id)
-            .map(|domain| domain.name.clone())
+        let coverage = lookup(world, key)?
+            .domain_coverage(domain_id)
             .ok_or_else(domain_not_found)?;
         let mut errors = FieldErrors::default();
         let settings = parse_install_settings(&fields, &mut errors);
@@ -137,7 +138,16 @@ pub fn install(shared: &Shared, request: &Request, key: AppKey, domain_id: u64) 
                 "SSL is already installed on this domain.",
             ));
         }
-        let certificate = world.issue_certificate(settings, vec![name]);
+        let id = if settings.method == CertificateMethod::LetsEncrypt {
+            let names = &coverage.names;
+            match issue(world, key, Some(domain_id), Trigger::Install, None, names) {
+                Ok(id) => id,
+                Err(refused) => return Ok(refused),
+            }
+        } else {
+            world.allocate_certificate_id()
+        };
+        let certificate = Certificate::issue(id, settings, coverage, world.now());
         lookup(world, key)?
             .domain_certificates
             .insert(domain_id, certificate);
@@ -156,24 +166,45 @@ pub fn get_domain_certificate(shared: &Shared, key: AppKey, domain_id: u64) -> R
     }))
 }
 
-/// `PUT .../domains/{D}/ssl/{id}`: redeploy; `{}` [doc].
+/// `PUT .../domains/{D}/ssl/{id}`: redeploy; `{}` [doc]. Refused by Let's Encrypt: 422, and
+/// the certificate stays exactly as it was.
 pub fn redeploy(shared: &Shared, key: AppKey, domain_id: u64, certificate_id: u64) -> Response {
     respond(change_app(shared, key, |world| {
         let app = lookup(world, key)?;
-        let name = app
-            .domain(domain_id)
-            .map(|domain| domain.name.clone())
+        let coverage = app
+            .domain_coverage(domain_id)
             .ok_or_else(domain_not_found)?;
         let certificate = domain_certificate(app, domain_id, certificate_id)?;
         if certificate.settings.method != CertificateMethod::LetsEncrypt {
             return Err(only_letsencrypt());
         }
-        certificate.redeploy(vec![name]);
+        let (domain, names) = (Some(domain_id), &coverage.names);
+        if let Err(refused) = issue(
+            world,
+            key,
+            domain,
+            Trigger::Redeploy,
+            Some(certificate_id),
+            names,
+        ) {
+            return Ok(refused);
+        }
+        let now = world.now();
+        domain_certificate(lookup(world, key)?, domain_id, certificate_id)?.redeploy(coverage, now);
         Ok(empty_object())
     }))
 }
 
-/// `PATCH .../domains/{D}/ssl/{id}`: updates settings; `{}` [doc].
+/// `PATCH .../domains/{D}/ssl/{id}` with `{"advancedSSL", "autoSSL"}`: a mode change; `{}` [doc].
+///
+/// [assumed] What RunCloud changes is undocumented; the flags are taken to be the web app's
+/// mode (the one `GET ssl/advanced` reports), both optional: `autoSSL` switches autoSSL
+/// (on: the domains without a certificate get one, as with `POST ssl/advanced`);
+/// `advancedSSL: true` keeps the mode this certificate already implies; `advancedSSL: false`
+/// is refused as by `POST ssl/advanced` while domains hold certificates (this one does).
+/// JSON or form bodies, booleans as everywhere (`true`, `1`, `"1"`, `"true"`, ...). The
+/// settings this emulator accepted here before (`enableHttp`, `enableHsts`, `ssl_protocol_id`)
+/// are still applied, so no client that sent them is refused; other fields are ignored.
 pub fn update(
     shared: &Shared,
     request: &Request,
@@ -189,7 +220,18 @@ pub fn update(
         let app = lookup(world, key)?;
         app.domain(domain_id).ok_or_else(domain_not_found)?;
         let certificate = domain_certificate(app, domain_id, certificate_id)?;
-        certificate.settings = parse_update(&fields, &certificate.settings)?;
+        let mut errors = FieldErrors::default();
+        let advanced_ssl = optional_boolean(&fields, "advancedSSL", &mut errors);
+        let auto_ssl = optional_boolean(&fields, "autoSSL", &mut errors);
+        errors.into_result()?;
+        let settings = parse_update(&fields, &certificate.settings)?;
+        if advanced_ssl == Some(false) {
+            refuse_leaving_advanced_mode(app)?;
+        }
+        domain_certificate(app, domain_id, certificate_id)?.settings = settings;
+        if let Some(auto_ssl) = auto_ssl {
+            set_auto_ssl(world, key, auto_ssl)?;
+        }
         Ok(empty_object())
     }))
 }

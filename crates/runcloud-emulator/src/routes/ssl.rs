@@ -4,9 +4,10 @@ use serde_json::{Map, Value};
 
 use crate::body;
 use crate::http::{Request, Response};
+use crate::issuance::{Attempt, Refusal, Trigger};
 use crate::routes::{app_not_found, change_app, respond, with_app, AppKey};
 use crate::shared::Shared;
-use crate::state::{CertificateMethod, CertificateSettings, World};
+use crate::state::{Certificate, CertificateMethod, CertificateSettings, World};
 use crate::validation::{
     optional_boolean, optional_choice, optional_positive_integer, present, required_choice,
     FieldErrors,
@@ -38,6 +39,15 @@ pub fn no_domains() -> Response {
         422,
         "This web application has no domain to issue a certificate for.",
     )
+}
+
+/// Let's Encrypt refused the order (docs/RUNCLOUD_API.md §6): 422 and its reason as `message`
+/// [assumed status and wording, see `issuance.rs`].
+///
+/// Handlers answer it as `Ok(..)` from their state change: the attempt was logged, and the
+/// state file must show it; nothing else changed.
+pub fn issuance_refused(refusal: &Refusal) -> Response {
+    Response::message(422, &refusal.message())
 }
 
 /// Reads the install settings shared by basic and per-domain SSL.
@@ -123,7 +133,8 @@ pub fn get(shared: &Shared, key: AppKey) -> Response {
 /// `POST .../ssl`: installs the web app's certificate; 200 and its object [assumed].
 ///
 /// [assumed] A second install is 422 (use PUT to redeploy), and so is an install while the app
-/// is in advanced (per-domain) mode.
+/// is in advanced (per-domain) mode. A Let's Encrypt certificate covers every domain of the app
+/// and goes through the issuance model (`issuance.rs`); a custom one is uploaded, not issued.
 pub fn install(shared: &Shared, request: &Request, key: AppKey) -> Response {
     let fields = match body::fields(request) {
         Ok(fields) => fields,
@@ -149,11 +160,19 @@ pub fn install(shared: &Shared, request: &Request, key: AppKey) -> Response {
                 "Advanced SSL is enabled on this web application: install certificates per domain.",
             ));
         }
-        let names = app.domain_names();
-        if settings.method == CertificateMethod::LetsEncrypt && names.is_empty() {
-            return Err(no_domains());
-        }
-        let certificate = world.issue_certificate(settings, names);
+        let coverage = app.basic_coverage();
+        let id = if settings.method == CertificateMethod::LetsEncrypt {
+            if coverage.domains.is_empty() {
+                return Err(no_domains());
+            }
+            match issue(world, key, None, Trigger::Install, None, &coverage.names) {
+                Ok(id) => id,
+                Err(refused) => return Ok(refused),
+            }
+        } else {
+            world.allocate_certificate_id()
+        };
+        let certificate = Certificate::issue(id, settings, coverage, world.now());
         let body = certificate.to_json();
         lookup(world, key)?.basic_certificate = Some(certificate);
         Ok(Response::json(200, &body))
@@ -161,25 +180,66 @@ pub fn install(shared: &Shared, request: &Request, key: AppKey) -> Response {
 }
 
 /// `PUT .../ssl/{id}`: redeploy, re-issuing the certificate for every domain now on the app
-/// [sdk/seen]; 200 and the certificate object [assumed].
+/// [sdk/seen]; 200 and the certificate object [assumed]. Refused by Let's Encrypt: 422, and
+/// the certificate stays exactly as it was.
 pub fn redeploy(shared: &Shared, key: AppKey, certificate_id: u64) -> Response {
     respond(change_app(shared, key, |world| {
         let app = lookup(world, key)?;
-        let names = app.domain_names();
+        let coverage = app.basic_coverage();
         let certificate = app
             .basic_certificate
-            .as_mut()
+            .as_ref()
             .filter(|certificate| certificate.id == certificate_id)
             .ok_or_else(certificate_not_found)?;
         if certificate.settings.method != CertificateMethod::LetsEncrypt {
             return Err(only_letsencrypt());
         }
-        if names.is_empty() {
+        if coverage.domains.is_empty() {
             return Err(no_domains());
         }
-        certificate.redeploy(names);
+        let names = &coverage.names;
+        if let Err(refused) = issue(
+            world,
+            key,
+            None,
+            Trigger::Redeploy,
+            Some(certificate_id),
+            names,
+        ) {
+            return Ok(refused);
+        }
+        let now = world.now();
+        let certificate = lookup(world, key)?
+            .basic_certificate
+            .as_mut()
+            .ok_or_else(certificate_not_found)?;
+        certificate.redeploy(coverage, now);
         Ok(Response::json(200, &certificate.to_json()))
     }))
+}
+
+/// Asks Let's Encrypt for a certificate of this web app (`domain_id` `None` for the basic one)
+/// through the issuance model; the certificate id, or the 422 to answer when refused (the
+/// attempt is logged either way: answer the refusal as `Ok`, see [`issuance_refused`]).
+pub fn issue(
+    world: &mut World,
+    key: AppKey,
+    domain_id: Option<u64>,
+    trigger: Trigger,
+    certificate_id: Option<u64>,
+    names: &[String],
+) -> Result<u64, Response> {
+    let attempt = Attempt {
+        server_id: key.server_id,
+        app_id: key.app_id,
+        domain_id,
+        trigger,
+        certificate_id,
+        names: names.to_vec(),
+    };
+    world
+        .attempt_issuance(attempt)
+        .map_err(|refusal| issuance_refused(&refusal))
 }
 
 /// `PATCH .../ssl/{id}`: updates settings [sdk]; 200 and the certificate object [assumed].
