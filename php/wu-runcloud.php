@@ -15,8 +15,16 @@
 
 defined('ABSPATH') || exit;
 
+// No autoloader (no Composer): every class RunCloud_Plugin wires, then the plugin itself.
 require_once __DIR__ . '/inc/class-runcloud-logger.php';
+require_once __DIR__ . '/inc/class-runcloud-state.php';
 require_once __DIR__ . '/inc/class-runcloud-admin-notices.php';
+require_once __DIR__ . '/inc/class-runcloud-credentials.php';
+require_once __DIR__ . '/inc/class-runcloud-config.php';
+require_once __DIR__ . '/inc/class-runcloud-failure-policy.php';
+require_once __DIR__ . '/inc/class-runcloud-domain-operations.php';
+require_once __DIR__ . '/inc/class-runcloud-drift.php';
+require_once __DIR__ . '/inc/class-runcloud-connection-check.php';
 require_once __DIR__ . '/inc/class-runcloud-domain-sync.php';
 require_once __DIR__ . '/inc/class-runcloud-plugin.php';
 

@@ -86,7 +86,7 @@ final class CliTest extends Plugin_Test_Case {
 		);
 		$this->assertEquals(1, $this->record('shop.example.com')['www'], 'added with the www rule');
 		$this->assertEquals(0, $this->record('blog.network.test')['www']);
-		$this->assertNotNull(\WU_RunCloud\RunCloud_Plugin::instance()->sync()->remembered_id(['server_id' => 1, 'app_id' => 1], 'shop.example.com'));
+		$this->assertNotNull(\WU_RunCloud\RunCloud_Plugin::instance()->state()->remembered_id(['server_id' => 1, 'app_id' => 1], 'shop.example.com'));
 		$this->assertStringContainsString('orphan old.example.com kept', State::cli_text());
 		$this->assertStringContainsString('success: 2 change(s) applied.', State::cli_text());
 	}
@@ -184,7 +184,7 @@ final class CliTest extends Plugin_Test_Case {
 		$basic = $this->emulator->state()['apps'][0]['ssl']['basic'];
 		foreach ($names as $name) {
 			$this->assertContains($name, $basic['covered_domains']);
-			$this->assertNotNull(\WU_RunCloud\RunCloud_Plugin::instance()->sync()->remembered_id(['server_id' => 1, 'app_id' => 1], $name), "id of {$name} remembered");
+			$this->assertNotNull(\WU_RunCloud\RunCloud_Plugin::instance()->state()->remembered_id(['server_id' => 1, 'app_id' => 1], $name), "id of {$name} remembered");
 			$this->assertEquals(1, $this->record($name)['www'], "{$name} added with the www rule");
 		}
 		$this->assertSame(2, (int) $basic['redeploy_count']);

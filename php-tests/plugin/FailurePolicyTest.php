@@ -7,7 +7,7 @@
 
 namespace WU_RunCloud_Tests\Plugin;
 
-use WU_RunCloud\RunCloud_Domain_Sync;
+use WU_RunCloud\RunCloud_Failure_Policy;
 use WU_RunCloud_Stubs\Harness;
 use WU_RunCloud_Stubs\State;
 
@@ -104,7 +104,7 @@ final class FailurePolicyTest extends Plugin_Test_Case {
 
 		$this->emulator->fault(['method' => 'POST', 'path' => self::DOMAINS, 'times' => 1000, 'status' => 503]);
 
-		$plugin->sync()->handle_retry(['op' => 'add_domain', 'domain' => 'shop.example.com', 'site_id' => 2, 'server_id' => 1, 'app_id' => 1, 'attempt' => RunCloud_Domain_Sync::MAX_ATTEMPTS]);
+		$plugin->sync()->handle_retry(['op' => 'add_domain', 'domain' => 'shop.example.com', 'site_id' => 2, 'server_id' => 1, 'app_id' => 1, 'attempt' => RunCloud_Failure_Policy::MAX_ATTEMPTS]);
 
 		$this->assertSame([], State::scheduled(), 'no attempt after the last');
 		$this->assertStringContainsString('Gave up after 5 attempts', implode("\n", State::log_lines('error')));
@@ -117,7 +117,7 @@ final class FailurePolicyTest extends Plugin_Test_Case {
 
 		$this->assertSame(
 			[60, 120, 240, 480, 960, 1920, 3600, 3600],
-			array_map([RunCloud_Domain_Sync::class, 'retry_delay'], [2, 3, 4, 5, 6, 7, 8, 20])
+			array_map([RunCloud_Failure_Policy::class, 'retry_delay'], [2, 3, 4, 5, 6, 7, 8, 20])
 		);
 	}
 

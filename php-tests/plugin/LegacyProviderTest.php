@@ -5,8 +5,8 @@
 
 namespace WU_RunCloud_Tests\Plugin;
 
-use WU_RunCloud\RunCloud_Domain_Sync;
 use WU_RunCloud\RunCloud_Legacy_Provider;
+use WU_RunCloud\RunCloud_State;
 use WU_RunCloud_Stubs\Harness;
 use WU_RunCloud_Stubs\State;
 
@@ -34,7 +34,7 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 		$ssl = $this->emulator->state()['apps'][0]['ssl']['basic'];
 		$this->assertContains('shop.example.com', $ssl['covered_domains'], 'the Let\'s Encrypt certificate was redeployed');
 
-		$ids = get_network_option(null, RunCloud_Domain_Sync::OPTION_DOMAIN_IDS);
+		$ids = get_network_option(null, RunCloud_State::OPTION_DOMAIN_IDS);
 		$this->assertSame((int) $record['id'], $ids['1:1']['shop.example.com'], 'the RunCloud id is remembered');
 
 		$before = count($this->emulator->requests());
@@ -54,7 +54,7 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 			$this->assertFalse('GET' === $request['method'] && preg_match('~/domains$~', $request['path']) === 1, 'no domain list read on removal');
 		}
 
-		$this->assertArrayNotHasKey('1:1', (array) get_network_option(null, RunCloud_Domain_Sync::OPTION_DOMAIN_IDS, []), 'the id is forgotten');
+		$this->assertArrayNotHasKey('1:1', (array) get_network_option(null, RunCloud_State::OPTION_DOMAIN_IDS, []), 'the id is forgotten');
 		$this->assertSame([], State::log_lines('error'));
 	}
 
@@ -176,7 +176,7 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 			$this->assertContains('shop.example.com', $this->emulator->domain_names($n, $n), "on {$n}:{$n}");
 		}
 
-		$ids = get_network_option(null, RunCloud_Domain_Sync::OPTION_DOMAIN_IDS);
+		$ids = get_network_option(null, RunCloud_State::OPTION_DOMAIN_IDS);
 		$this->assertSame(['1:1', '2:2', '3:3'], array_keys($ids));
 
 		Harness::fire('wu_remove_domain', 'shop.example.com', 2);

@@ -7,8 +7,8 @@
 namespace WU_RunCloud_Tests\Plugin;
 
 use WU_RunCloud\RunCloud_Admin_Notices;
-use WU_RunCloud\RunCloud_Domain_Sync;
 use WU_RunCloud\RunCloud_Logger;
+use WU_RunCloud\RunCloud_Plugin;
 use WU_RunCloud_Stubs\Harness;
 use WU_RunCloud_Stubs\State;
 
@@ -32,8 +32,9 @@ final class NoticesAndLoggingTest extends Plugin_Test_Case {
 		$ids = array_column($notices->get_notices(), 'id');
 		$this->assertSame(['extension-missing'], $ids);
 
-		// The same seam in the domain logic: the event is logged and recorded, nothing is sent.
-		$sync = new RunCloud_Domain_Sync(new RunCloud_Logger(), $notices);
+		// The same seam in the domain events (wired by the plugin around these notices): the event
+		// is logged and recorded, nothing is sent.
+		$sync = ( new RunCloud_Plugin(__FILE__, $notices) )->sync();
 		$sync->add_domain('shop.example.com', 2);
 
 		$this->assertSame([], $this->emulator->requests());

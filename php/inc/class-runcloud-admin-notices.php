@@ -18,9 +18,10 @@ defined('ABSPATH') || exit;
 class RunCloud_Admin_Notices {
 
 	/**
-	 * Network option holding the recent failures that need an administrator (newest last).
+	 * Network option holding the recent failures that need an administrator (newest last); named
+	 * with the plugin's other options in RunCloud_State.
 	 */
-	const OPTION_ERRORS = 'wu_runcloud_errors';
+	const OPTION_ERRORS = RunCloud_State::OPTION_ERRORS;
 
 	/**
 	 * How many recorded failures are kept.

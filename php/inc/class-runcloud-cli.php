@@ -31,20 +31,74 @@ class RunCloud_CLI {
 	const SSL_PER_DOMAIN = ['issued', 'auto'];
 
 	/**
-	 * The domain logic.
+	 * The configuration.
 	 *
-	 * @var RunCloud_Domain_Sync
+	 * @var RunCloud_Config
 	 */
-	private $sync;
+	private $config;
+
+	/**
+	 * The connection test.
+	 *
+	 * @var RunCloud_Connection_Check
+	 */
+	private $connection;
+
+	/**
+	 * The drift report.
+	 *
+	 * @var RunCloud_Drift
+	 */
+	private $drift;
+
+	/**
+	 * The operations on one target.
+	 *
+	 * @var RunCloud_Domain_Operations
+	 */
+	private $operations;
+
+	/**
+	 * The failure policy (describes exceptions).
+	 *
+	 * @var RunCloud_Failure_Policy
+	 */
+	private $policy;
+
+	/**
+	 * The notices (extension check, failure records).
+	 *
+	 * @var RunCloud_Admin_Notices
+	 */
+	private $notices;
+
+	/**
+	 * The logger.
+	 *
+	 * @var RunCloud_Logger
+	 */
+	private $logger;
 
 	/**
 	 * Constructor.
 	 *
-	 * @param RunCloud_Domain_Sync $sync The domain logic.
+	 * @param RunCloud_Config            $config     The configuration.
+	 * @param RunCloud_Connection_Check  $connection The connection test.
+	 * @param RunCloud_Drift             $drift      The drift report.
+	 * @param RunCloud_Domain_Operations $operations The operations.
+	 * @param RunCloud_Failure_Policy    $policy     The failure policy.
+	 * @param RunCloud_Admin_Notices     $notices    The notices.
+	 * @param RunCloud_Logger            $logger     The logger.
 	 */
-	public function __construct(RunCloud_Domain_Sync $sync) {
+	public function __construct(RunCloud_Config $config, RunCloud_Connection_Check $connection, RunCloud_Drift $drift, RunCloud_Domain_Operations $operations, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Logger $logger) {
 
-		$this->sync = $sync;
+		$this->config     = $config;
+		$this->connection = $connection;
+		$this->drift      = $drift;
+		$this->operations = $operations;
+		$this->policy     = $policy;
+		$this->notices    = $notices;
+		$this->logger     = $logger;
 	}
 
 	/**
@@ -63,8 +117,8 @@ class RunCloud_CLI {
 		$this->require_extension();
 
 		try {
-			$config = $this->sync->config();
-			$result = $this->sync->test_connection();
+			$config = $this->config->config();
+			$result = $this->connection->test();
 		} catch (\Throwable $e) {
 			$this->fail($e);
 
@@ -77,7 +131,7 @@ class RunCloud_CLI {
 			\WP_CLI::log(sprintf('%d:%d  web app "%s" (id %d)', $target['server_id'], $target['app_id'], $target['webapp']['name'] ?? '?', $target['webapp']['id'] ?? 0));
 		}
 
-		\WP_CLI::success(RunCloud_Plugin::describe_connection($result));
+		\WP_CLI::success(RunCloud_Connection_Check::describe($result));
 	}
 
 	/**
@@ -198,7 +252,7 @@ class RunCloud_CLI {
 				$with_ssl = null === $mode || 'per_domain' === $mode;
 
 				try {
-					$result = $this->sync->apply($op, (string) $name, (int) $info['site_id'], $target, $with_ssl);
+					$result = $this->operations->apply($op, (string) $name, (int) $info['site_id'], $target, $with_ssl);
 					++$done;
 				} catch (\Throwable $e) {
 					++$failures;
@@ -234,7 +288,7 @@ class RunCloud_CLI {
 				}
 
 				try {
-					$this->sync->remove_record($record, $target);
+					$this->operations->remove_record($record, $target);
 					++$done;
 				} catch (\Throwable $e) {
 					++$failures;
@@ -248,7 +302,7 @@ class RunCloud_CLI {
 
 			// One Let's Encrypt issue for every domain added without its own SSL step.
 			try {
-				$outcome = $this->sync->redeploy_ssl($target, $deferred);
+				$outcome = $this->operations->redeploy_ssl($target, $deferred);
 			} catch (\Throwable $e) {
 				++$failures;
 				$this->warn($e, sprintf('SSL certificate redeploy for %d new domain(s) (%s)', count($deferred), implode(', ', $deferred)), $row['key'], 'The domains stay added but may lack SSL, and a new sync will not retry this: redeploy the web app\'s certificate in RunCloud (Web Application > SSL/TLS).');
@@ -262,7 +316,7 @@ class RunCloud_CLI {
 
 				\WP_CLI::log(sprintf('%s: %d domain(s) added; one SSL certificate redeploy%s covers them all.', $row['key'], count($created), isset($outcome['certificate_id']) ? ' (certificate ' . $outcome['certificate_id'] . ')' : ''));
 			} else {
-				\WP_CLI::warning(sprintf('%s: SSL certificate redeploy for %d new domain(s): %s', $row['key'], count($deferred), RunCloud_Domain_Sync::describe_ssl($outcome)));
+				\WP_CLI::warning(sprintf('%s: SSL certificate redeploy for %d new domain(s): %s', $row['key'], count($deferred), RunCloud_Domain_Operations::describe_ssl($outcome)));
 			}
 		}
 
@@ -278,7 +332,7 @@ class RunCloud_CLI {
 			return;
 		}
 
-		$this->sync->notices()->clear_errors();
+		$this->notices->clear_errors();
 
 		$ssl = $redeploys ? sprintf(' %d domain(s) added, covered by %d SSL certificate redeploy(s) (one per web app).', $covered, $redeploys) : '';
 
@@ -329,7 +383,7 @@ class RunCloud_CLI {
 	private function report(): ?array {
 
 		try {
-			return $this->sync->drift_report();
+			return $this->drift->drift_report();
 		} catch (\Throwable $e) {
 			$this->fail($e);
 
@@ -344,7 +398,7 @@ class RunCloud_CLI {
 	 */
 	private function require_extension(): void {
 
-		if ( ! $this->sync->notices()->is_extension_loaded()) {
+		if ( ! $this->notices->is_extension_loaded()) {
 			\WP_CLI::error('The wu_runcloud PHP extension is not loaded (php -m must list wu_runcloud).');
 		}
 	}
@@ -357,11 +411,11 @@ class RunCloud_CLI {
 	 */
 	private function fail(\Throwable $e): void {
 
-		if ( ! RunCloud_Domain_Sync::is_native_exception($e)) {
+		if ( ! RunCloud_Failure_Policy::is_native_exception($e)) {
 			throw $e;
 		}
 
-		\WP_CLI::error($this->sync->describe($e));
+		\WP_CLI::error($this->policy->describe($e));
 	}
 
 	/**
@@ -375,13 +429,13 @@ class RunCloud_CLI {
 	 */
 	private function warn(\Throwable $e, string $domain, string $key, string $hint = ''): void {
 
-		if ( ! RunCloud_Domain_Sync::is_native_exception($e)) {
+		if ( ! RunCloud_Failure_Policy::is_native_exception($e)) {
 			throw $e;
 		}
 
-		$message = sprintf('%s on %s: %s', $domain, $key, $this->sync->describe($e)) . ('' !== $hint ? '. ' . $hint : '');
+		$message = sprintf('%s on %s: %s', $domain, $key, $this->policy->describe($e)) . ('' !== $hint ? '. ' . $hint : '');
 
-		$this->sync->logger()->error('sync: ' . $message);
+		$this->logger->error('sync: ' . $message);
 
 		\WP_CLI::warning($message);
 	}

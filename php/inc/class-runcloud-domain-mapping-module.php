@@ -21,7 +21,7 @@ defined('ABSPATH') || exit;
 class RunCloud_Domain_Mapping_Module extends Base_Capability_Module implements Domain_Mapping_Capability {
 
 	/**
-	 * The domain logic.
+	 * The domain events.
 	 *
 	 * @var RunCloud_Domain_Sync
 	 */
@@ -30,7 +30,7 @@ class RunCloud_Domain_Mapping_Module extends Base_Capability_Module implements D
 	/**
 	 * Constructor.
 	 *
-	 * @param RunCloud_Domain_Sync $sync The domain logic.
+	 * @param RunCloud_Domain_Sync $sync The domain events.
 	 */
 	public function __construct(RunCloud_Domain_Sync $sync) {
 

@@ -20,22 +20,22 @@ defined('ABSPATH') || exit;
 class RunCloud_Integration extends Integration {
 
 	/**
-	 * The domain logic.
+	 * The connection test.
 	 *
-	 * @var RunCloud_Domain_Sync
+	 * @var RunCloud_Connection_Check
 	 */
-	private $sync;
+	private $connection;
 
 	/**
 	 * Constructor.
 	 *
-	 * @param RunCloud_Domain_Sync $sync The domain logic.
+	 * @param RunCloud_Connection_Check $connection The connection test.
 	 */
-	public function __construct(RunCloud_Domain_Sync $sync) {
+	public function __construct(RunCloud_Connection_Check $connection) {
 
 		parent::__construct('runcloud', 'RunCloud');
 
-		$this->sync = $sync;
+		$this->connection = $connection;
 
 		$this->set_description(__('Adds and removes mapped domains and network subdomains on your RunCloud web app(s) and keeps their SSL certificates in step, through the wu_runcloud PHP extension (API v3 token, or v2 key and secret).', 'wu-runcloud'));
 		$this->set_logo(function_exists('wu_get_asset') ? (string) wu_get_asset('runcloud.svg', 'img/hosts') : '');
@@ -76,7 +76,7 @@ class RunCloud_Integration extends Integration {
 	 */
 	public function get_fields(): array {
 
-		return RunCloud_Plugin::fields();
+		return RunCloud_Credentials::fields();
 	}
 
 	/**
@@ -96,7 +96,7 @@ class RunCloud_Integration extends Integration {
 	 */
 	public function get_missing_constants(): array {
 
-		return RunCloud_Plugin::missing_credentials([$this, 'get_credential']);
+		return RunCloud_Credentials::missing_credentials([$this, 'get_credential']);
 	}
 
 	/**
@@ -106,25 +106,17 @@ class RunCloud_Integration extends Integration {
 	 */
 	public function test_connection() {
 
-		if ( ! $this->sync->notices()->is_extension_loaded()) {
-			return new \WP_Error('runcloud-extension-missing', __('The wu_runcloud PHP extension is not loaded.', 'wu-runcloud'));
+		$answer = $this->connection->answer();
+
+		if ($answer['ok']) {
+			return true;
 		}
 
-		try {
-			$this->sync->test_connection();
-		} catch (\Throwable $e) {
-			if ( ! RunCloud_Domain_Sync::is_native_exception($e)) {
-				throw $e;
-			}
-
-			$message = $this->sync->describe($e);
-
-			$this->sync->logger()->error('test_connection failed: ' . $message);
-
-			return new \WP_Error('runcloud-error', $message, ['status' => (int) $e->getCode()]);
+		if ('runcloud-extension-missing' === $answer['code']) {
+			return new \WP_Error($answer['code'], $answer['message']);
 		}
 
-		return true;
+		return new \WP_Error($answer['code'], $answer['message'], ['status' => $answer['status']]);
 	}
 
 	/**

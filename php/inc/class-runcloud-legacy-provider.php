@@ -14,7 +14,7 @@ use WP_Ultimo\Integrations\Host_Providers\Base_Host_Provider;
 defined('ABSPATH') || exit;
 
 /**
- * Thin adapter: every event goes to RunCloud_Domain_Sync.
+ * Thin adapter: every event goes to RunCloud_Domain_Sync, the wizard's test to RunCloud_Connection_Check.
  */
 class RunCloud_Legacy_Provider extends Base_Host_Provider {
 
@@ -74,7 +74,7 @@ class RunCloud_Legacy_Provider extends Base_Host_Provider {
 	];
 
 	/**
-	 * The domain logic.
+	 * The domain events (Ultimate Multisite creates this singleton: no constructor injection).
 	 *
 	 * @return RunCloud_Domain_Sync
 	 */
@@ -91,7 +91,7 @@ class RunCloud_Legacy_Provider extends Base_Host_Provider {
 	 */
 	private function credential(string $constant): string {
 
-		$value = RunCloud_Plugin::constant_value($constant);
+		$value = RunCloud_Credentials::constant_value($constant);
 
 		if ('' === $value && method_exists($this, 'get_credential')) {
 			$value = (string) $this->get_credential($constant);
@@ -137,7 +137,7 @@ class RunCloud_Legacy_Provider extends Base_Host_Provider {
 	 */
 	public function get_missing_constants(): array {
 
-		return RunCloud_Plugin::missing_credentials(\Closure::fromCallable([$this, 'credential']));
+		return RunCloud_Credentials::missing_credentials(\Closure::fromCallable([$this, 'credential']));
 	}
 
 	/**
@@ -147,7 +147,7 @@ class RunCloud_Legacy_Provider extends Base_Host_Provider {
 	 */
 	public function get_fields(): array {
 
-		return RunCloud_Plugin::fields();
+		return RunCloud_Credentials::fields();
 	}
 
 	/**
@@ -205,32 +205,18 @@ class RunCloud_Legacy_Provider extends Base_Host_Provider {
 	 */
 	public function test_connection(): void {
 
-		$sync = $this->sync();
+		$answer = RunCloud_Plugin::instance()->connection()->answer();
 
-		if ( ! $sync->notices()->is_extension_loaded()) {
-			wp_send_json_error(['message' => __('The wu_runcloud PHP extension is not loaded.', 'wu-runcloud')]);
-
-			return;
-		}
-
-		try {
-			$result = $sync->test_connection();
-		} catch (\Throwable $e) {
-			if ( ! RunCloud_Domain_Sync::is_native_exception($e)) {
-				throw $e;
-			}
-
-			$sync->logger()->error('test_connection failed: ' . $sync->describe($e));
-
-			wp_send_json_error(['message' => $sync->describe($e)]);
+		if ( ! $answer['ok']) {
+			wp_send_json_error(['message' => $answer['message']]);
 
 			return;
 		}
 
 		wp_send_json_success(
 			[
-				'message' => RunCloud_Plugin::describe_connection($result),
-				'targets' => $result['targets'] ?? [],
+				'message' => RunCloud_Connection_Check::describe($answer['result']),
+				'targets' => $answer['result']['targets'] ?? [],
 			]
 		);
 	}

@@ -66,7 +66,49 @@ class RunCloud_Plugin {
 	private $notices;
 
 	/**
-	 * The domain logic.
+	 * The configuration and targets.
+	 *
+	 * @var RunCloud_Config
+	 */
+	private $config;
+
+	/**
+	 * The remembered state (network options).
+	 *
+	 * @var RunCloud_State
+	 */
+	private $state;
+
+	/**
+	 * The failure and retry policy.
+	 *
+	 * @var RunCloud_Failure_Policy
+	 */
+	private $policy;
+
+	/**
+	 * The operations on one target.
+	 *
+	 * @var RunCloud_Domain_Operations
+	 */
+	private $operations;
+
+	/**
+	 * The drift report.
+	 *
+	 * @var RunCloud_Drift
+	 */
+	private $drift;
+
+	/**
+	 * The connection test.
+	 *
+	 * @var RunCloud_Connection_Check
+	 */
+	private $connection;
+
+	/**
+	 * The domain events.
 	 *
 	 * @var RunCloud_Domain_Sync
 	 */
@@ -94,26 +136,32 @@ class RunCloud_Plugin {
 	private $handler_active = false;
 
 	/**
-	 * Constructor.
+	 * Constructor: builds every shared object (the one place they are wired together).
 	 *
 	 * @param string                      $file    Main plugin file.
 	 * @param RunCloud_Admin_Notices|null $notices Notices (tests inject seams here).
 	 */
 	public function __construct(string $file, ?RunCloud_Admin_Notices $notices = null) {
 
-		$this->file    = $file;
-		$this->notices = $notices ?? new RunCloud_Admin_Notices(
+		$this->file       = $file;
+		$this->notices    = $notices ?? new RunCloud_Admin_Notices(
 			null,
 			function () {
-				return $this->sync->config();
+				return $this->config->config();
 			}
 		);
-		$this->logger  = new RunCloud_Logger(
+		$this->logger     = new RunCloud_Logger(
 			function () {
-				return $this->sync->secrets();
+				return $this->config->secrets();
 			}
 		);
-		$this->sync    = new RunCloud_Domain_Sync($this->logger, $this->notices);
+		$this->config     = new RunCloud_Config($this->logger);
+		$this->state      = new RunCloud_State();
+		$this->policy     = new RunCloud_Failure_Policy($this->logger, $this->notices);
+		$this->operations = new RunCloud_Domain_Operations($this->config, $this->state, $this->logger);
+		$this->drift      = new RunCloud_Drift($this->config, $this->operations);
+		$this->connection = new RunCloud_Connection_Check($this->config, $this->policy, $this->notices, $this->logger);
+		$this->sync       = new RunCloud_Domain_Sync($this->config, $this->operations, $this->policy, $this->notices, $this->logger);
 	}
 
 	/**
@@ -154,13 +202,33 @@ class RunCloud_Plugin {
 	}
 
 	/**
-	 * The domain logic.
+	 * The domain events (both adapters hand theirs to it).
 	 *
 	 * @return RunCloud_Domain_Sync
 	 */
 	public function sync(): RunCloud_Domain_Sync {
 
 		return $this->sync;
+	}
+
+	/**
+	 * The connection test (both adapters' wizards).
+	 *
+	 * @return RunCloud_Connection_Check
+	 */
+	public function connection(): RunCloud_Connection_Check {
+
+		return $this->connection;
+	}
+
+	/**
+	 * The remembered state.
+	 *
+	 * @return RunCloud_State
+	 */
+	public function state(): RunCloud_State {
+
+		return $this->state;
 	}
 
 	/**
@@ -219,14 +287,14 @@ class RunCloud_Plugin {
 			add_action($event, [$this, 'neutralise_core_handlers'], 1, 0);
 		}
 
-		add_action(RunCloud_Domain_Sync::RETRY_HOOK, [$this->sync, 'handle_retry'], 10, 1);
+		add_action(RunCloud_Failure_Policy::RETRY_HOOK, [$this->sync, 'handle_retry'], 10, 1);
 
 		$this->notices->register_hooks();
 
 		if (defined('WP_CLI') && WP_CLI && class_exists('\\WP_CLI')) {
 			require_once __DIR__ . '/class-runcloud-cli.php';
 
-			\WP_CLI::add_command('runcloud', new RunCloud_CLI($this->sync));
+			\WP_CLI::add_command('runcloud', new RunCloud_CLI($this->config, $this->connection, $this->drift, $this->operations, $this->policy, $this->notices, $this->logger));
 		}
 	}
 
@@ -249,9 +317,9 @@ class RunCloud_Plugin {
 		$provider = RunCloud_Legacy_Provider::get_instance();
 
 		if (method_exists($provider, 'get_credential')) {
-			$this->sync->set_credentials_source(
+			$this->config->set_credentials_source(
 				static function () use ($provider) {
-					return RunCloud_Domain_Sync::options_from_credentials([$provider, 'get_credential']);
+					return RunCloud_Credentials::options_from_credentials([$provider, 'get_credential']);
 				}
 			);
 		}
@@ -270,13 +338,13 @@ class RunCloud_Plugin {
 		require_once __DIR__ . '/class-runcloud-integration.php';
 
 		$this->generation  = '2.5';
-		$this->integration = new RunCloud_Integration($this->sync);
+		$this->integration = new RunCloud_Integration($this->connection);
 
 		$integration = $this->integration;
 
-		$this->sync->set_credentials_source(
+		$this->config->set_credentials_source(
 			static function () use ($integration) {
-				return RunCloud_Domain_Sync::options_from_credentials([$integration, 'get_credential']);
+				return RunCloud_Credentials::options_from_credentials([$integration, 'get_credential']);
 			}
 		);
 
@@ -372,109 +440,5 @@ class RunCloud_Plugin {
 		}
 
 		return false;
-	}
-
-	/**
-	 * Wizard fields shared by both generations (constant => field).
-	 *
-	 * @return array
-	 */
-	public static function fields(): array {
-
-		return [
-			'WU_RUNCLOUD_API_TOKEN'     => [
-				'title'       => __('RunCloud API Token (v3)', 'wu-runcloud'),
-				'desc'        => __('Workspace > Settings > API Management (the RunCloud API toggle must be on). Leave empty to use an API key and secret (v2) instead.', 'wu-runcloud'),
-				'placeholder' => __('e.g. your-api-token-here', 'wu-runcloud'),
-				'type'        => 'password',
-			],
-			'WU_RUNCLOUD_API_KEY'       => [
-				'title'       => __('RunCloud API Key (v2, legacy)', 'wu-runcloud'),
-				'desc'        => __('Only when no API token is set: Settings > API Key.', 'wu-runcloud'),
-				'placeholder' => __('e.g. your-api-key', 'wu-runcloud'),
-			],
-			'WU_RUNCLOUD_API_SECRET'    => [
-				'title'       => __('RunCloud API Secret (v2, legacy)', 'wu-runcloud'),
-				'desc'        => __('Goes with the API key.', 'wu-runcloud'),
-				'placeholder' => __('e.g. your-api-secret', 'wu-runcloud'),
-				'type'        => 'password',
-			],
-			'WU_RUNCLOUD_SERVER_ID'     => [
-				'title'       => __('RunCloud Server ID', 'wu-runcloud'),
-				'desc'        => __('The number in the server URL in the RunCloud panel.', 'wu-runcloud'),
-				'placeholder' => __('e.g. 11667', 'wu-runcloud'),
-			],
-			'WU_RUNCLOUD_APP_ID'        => [
-				'title'       => __('RunCloud App ID', 'wu-runcloud'),
-				'desc'        => __('The number in the web application URL in the RunCloud panel.', 'wu-runcloud'),
-				'placeholder' => __('e.g. 940288', 'wu-runcloud'),
-			],
-			'WU_RUNCLOUD_EXTRA_TARGETS' => [
-				'title'       => __('Extra web apps (optional)', 'wu-runcloud'),
-				'desc'        => __('More web apps serving the same network, as SERVER_ID:APP_ID separated by commas. Every domain change goes to each.', 'wu-runcloud'),
-				'placeholder' => __('e.g. 11668:940300', 'wu-runcloud'),
-			],
-		];
-	}
-
-	/**
-	 * Setup check shared by both generations: a token, or a key AND a secret; a server id; an app id.
-	 *
-	 * @param callable $get Takes a constant name, returns its value or ''.
-	 * @return array Missing constant names (empty when set up).
-	 */
-	public static function missing_credentials(callable $get): array {
-
-		$missing = [];
-
-		if ('' === (string) $get('WU_RUNCLOUD_API_TOKEN')) {
-			$has_key    = '' !== (string) $get('WU_RUNCLOUD_API_KEY');
-			$has_secret = '' !== (string) $get('WU_RUNCLOUD_API_SECRET');
-
-			if ( ! $has_key && ! $has_secret) {
-				$missing[] = 'WU_RUNCLOUD_API_TOKEN';
-			} elseif ( ! $has_key) {
-				$missing[] = 'WU_RUNCLOUD_API_KEY';
-			} elseif ( ! $has_secret) {
-				$missing[] = 'WU_RUNCLOUD_API_SECRET';
-			}
-		}
-
-		foreach (['WU_RUNCLOUD_SERVER_ID', 'WU_RUNCLOUD_APP_ID'] as $constant) {
-			if ('' === (string) $get($constant)) {
-				$missing[] = $constant;
-			}
-		}
-
-		return $missing;
-	}
-
-	/**
-	 * Reads a constant the way Ultimate Multisite does (defined and non-empty), as a string.
-	 *
-	 * @param string $constant The constant name.
-	 * @return string
-	 */
-	public static function constant_value(string $constant): string {
-
-		return defined($constant) && constant($constant) ? (string) constant($constant) : '';
-	}
-
-	/**
-	 * The test_connection() result as one human sentence.
-	 *
-	 * @param array $result The native result.
-	 * @return string
-	 */
-	public static function describe_connection(array $result): string {
-
-		$apps = [];
-
-		foreach ((array) ($result['targets'] ?? []) as $target) {
-			$apps[] = sprintf('%s (%d:%d)', $target['webapp']['name'] ?? '?', $target['server_id'], $target['app_id']);
-		}
-
-		// translators: %1$s is the API version, %2$s a list of web apps.
-		return sprintf(__('Connected to RunCloud API %1$s; web apps: %2$s.', 'wu-runcloud'), (string) ($result['api_version'] ?? '?'), implode(', ', $apps));
 	}
 }

@@ -71,7 +71,7 @@ abstract class Plugin_Test_Case extends TestCase {
 
 		defined('ABSPATH') || define('ABSPATH', sys_get_temp_dir() . '/');
 
-		foreach (['logger', 'admin-notices', 'domain-sync'] as $name) {
+		foreach (['logger', 'state', 'admin-notices', 'credentials', 'config', 'failure-policy', 'domain-operations', 'drift', 'connection-check', 'domain-sync'] as $name) {
 			require_once dirname(__DIR__, 3) . "/php/inc/class-runcloud-{$name}.php";
 		}
 	}

@@ -1,0 +1,149 @@
+<?php
+/**
+ * The connection test: credentials and every target's web app (wizards of both generations, CLI).
+ *
+ * @package WU_RunCloud
+ */
+
+namespace WU_RunCloud;
+
+defined('ABSPATH') || exit;
+
+/**
+ * Checks that RunCloud answers with the configured credentials and knows every target.
+ */
+class RunCloud_Connection_Check {
+
+	/**
+	 * The configuration.
+	 *
+	 * @var RunCloud_Config
+	 */
+	private $config;
+
+	/**
+	 * The failure policy (describes exceptions).
+	 *
+	 * @var RunCloud_Failure_Policy
+	 */
+	private $policy;
+
+	/**
+	 * The notices (extension check).
+	 *
+	 * @var RunCloud_Admin_Notices
+	 */
+	private $notices;
+
+	/**
+	 * The logger.
+	 *
+	 * @var RunCloud_Logger
+	 */
+	private $logger;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param RunCloud_Config         $config  The configuration.
+	 * @param RunCloud_Failure_Policy $policy  The failure policy.
+	 * @param RunCloud_Admin_Notices  $notices The notices.
+	 * @param RunCloud_Logger         $logger  The logger.
+	 */
+	public function __construct(RunCloud_Config $config, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Logger $logger) {
+
+		$this->config  = $config;
+		$this->policy  = $policy;
+		$this->notices = $notices;
+		$this->logger  = $logger;
+	}
+
+	/**
+	 * Checks credentials and every target's web app. Throws on failure.
+	 *
+	 * @return array ['ok', 'api_version', 'targets' => [['server_id', 'app_id', 'webapp' => ['id', 'name']]...]]
+	 */
+	public function test(): array {
+
+		$result = wu_runcloud_test_connection($this->config->options());
+		$seen   = [];
+
+		foreach ((array) ($result['targets'] ?? []) as $target) {
+			$seen[ RunCloud_Config::key($target) ] = true;
+		}
+
+		// Extra targets saved by the 2.5 wizard are not known to the extension.
+		foreach ($this->config->targets() as $target) {
+			if (empty($seen[ RunCloud_Config::key($target) ])) {
+				$more = wu_runcloud_test_connection($this->config->options($target));
+
+				foreach ((array) ($more['targets'] ?? []) as $found) {
+					$result['targets'][] = $found;
+				}
+			}
+		}
+
+		return $result;
+	}
+
+	/**
+	 * The wizard's connection test: never throws the extension's exceptions; a failure is logged.
+	 *
+	 * @return array ['ok' => true, 'result' => test()'s result], or ['ok' => false, 'code' =>
+	 *               'runcloud-extension-missing'|'runcloud-error', 'message' => string (no secret),
+	 *               'status' => HTTP status or 0].
+	 */
+	public function answer(): array {
+
+		if ( ! $this->notices->is_extension_loaded()) {
+			return [
+				'ok'      => false,
+				'code'    => 'runcloud-extension-missing',
+				'message' => __('The wu_runcloud PHP extension is not loaded.', 'wu-runcloud'),
+				'status'  => 0,
+			];
+		}
+
+		try {
+			$result = $this->test();
+		} catch (\Throwable $e) {
+			if ( ! RunCloud_Failure_Policy::is_native_exception($e)) {
+				throw $e;
+			}
+
+			$message = $this->policy->describe($e);
+
+			$this->logger->error('test_connection failed: ' . $message);
+
+			return [
+				'ok'      => false,
+				'code'    => 'runcloud-error',
+				'message' => $message,
+				'status'  => (int) $e->getCode(),
+			];
+		}
+
+		return [
+			'ok'     => true,
+			'result' => $result,
+		];
+	}
+
+	/**
+	 * The test() result as one human sentence.
+	 *
+	 * @param array $result The native result.
+	 * @return string
+	 */
+	public static function describe(array $result): string {
+
+		$apps = [];
+
+		foreach ((array) ($result['targets'] ?? []) as $target) {
+			$apps[] = sprintf('%s (%d:%d)', $target['webapp']['name'] ?? '?', $target['server_id'], $target['app_id']);
+		}
+
+		// translators: %1$s is the API version, %2$s a list of web apps.
+		return sprintf(__('Connected to RunCloud API %1$s; web apps: %2$s.', 'wu-runcloud'), (string) ($result['api_version'] ?? '?'), implode(', ', $apps));
+	}
+}
