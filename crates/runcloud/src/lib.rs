@@ -21,6 +21,7 @@ mod http;
 pub mod models;
 mod options;
 mod pagination;
+mod registrable;
 mod secret;
 mod ssl;
 mod url;
