@@ -25,6 +25,15 @@ use guidance::Credential;
 use wait::{GaveUp, ServerWait, WaitBudget};
 pub(crate) use wait::{DEFAULT_MAX_WAIT, MAX_MAX_WAIT_SECS};
 
+/// [`wait::server_wait`] in whole seconds (for the fuzz targets).
+pub(crate) fn server_wait_secs(
+    retry_after: Option<&str>,
+    reset: Option<&str>,
+    now_unix: u64,
+) -> Option<u64> {
+    wait::server_wait(retry_after, reset, now_unix).map(|w| w.wait.as_secs())
+}
+
 /// Loads (and caches) the agent for a CA file: an unreadable or invalid bundle is a
 /// `Error::Config` naming WU_RUNCLOUD_CA_FILE or `ca_file`.
 pub(crate) fn check_ca_file(ca: &crate::config::CaFile) -> Result<()> {
