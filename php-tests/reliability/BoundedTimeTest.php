@@ -17,7 +17,7 @@ require_once __DIR__ . '/support/class-reliability-support.php';
 final class BoundedTimeTest extends Reliability_Test_Case {
 
 	private const TIMEOUT = 1;
-	/** timeout x 3 attempts + 2 x Retry-After cap (10 s): the bound of any single call. */
+	/** timeout x 3 attempts + 20 s: these servers name no wait, so at most two backoffs of <= 5 s each. */
 	private const BOUND = self::TIMEOUT * 3 + 20;
 
 	/** @var Raw_Server[] */
