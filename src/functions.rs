@@ -51,7 +51,10 @@ pub fn wu_runcloud_version() -> String {
 /// `$options`, without any secret. Sends nothing.
 ///
 /// @param array $options Per-call overrides: api_token, api_key, api_secret, server_id,
-///   app_id, api_url, ca_file, timeout.
+///   app_id, api_url, ca_file, timeout; and max_wait (int|float seconds, 0 to 3600, default
+///   60), which every function takes: the most one call waits in all on rate limits,
+///   RunCloud's Retry-After/X-RateLimit-Reset and backoff. A wait that does not fit is not
+///   started: the call throws the 429 ApiException at once, its message saying when to retry.
 /// @return array{api_version: ?string, base_url: string, auth: ?string, targets: list<array{server_id: int, app_id: int}>, timeout: int|float, missing: list<string>}
 /// @throws \WU\RunCloud\ConfigException A value is invalid (the message names it).
 /// @throws \WU\RunCloud\ValidationException An unknown option key or a value of the wrong type.
@@ -148,16 +151,46 @@ pub fn wu_runcloud_remove_domain(
     respond(&input, api::remove_domain(&input, &domain))
 }
 
-/// Redeploys the web app's Let's Encrypt certificate so it covers every domain now on the app.
+/// Redeploys the web app's Let's Encrypt certificate so it covers every domain now on the app;
+/// with the option `domain`, takes the SSL step for that one domain already on the app.
 ///
-/// @param array $options Per-call overrides (see wu_runcloud_config()).
+/// Without `domain`: a basic Let's Encrypt certificate is redeployed (`redeployed`), a custom
+/// one is left to its owner (`skipped`), no certificate is `none`.
+/// With `domain` (normalised and validated like add_domain's name; `*.` allowed, it is a
+/// lookup), the same decision as add_domain's SSL step: basic Let's Encrypt certificate ->
+/// redeployed (it covers every domain of the app); custom -> `skipped`; advanced SSL with
+/// autoSSL -> `auto`; advanced SSL -> the domain's own Let's Encrypt certificate is redeployed
+/// (`redeployed`, its id), or, when it has none, issued (`issued`); no certificate at all ->
+/// `none`. Unlike add_domain, RunCloud's errors are thrown (e.g. a 422 whose message names the
+/// name that blocked the Let's Encrypt order).
+///
+/// @param array $options domain (string), plus the per-call overrides of wu_runcloud_config().
 /// @return array{action: string, certificate_id: ?int, message: ?string}
-/// @throws \WU\RunCloud\Exception ConfigException, ValidationException, ApiException or TransportException.
+/// @throws \WU\RunCloud\ValidationException Bad `domain` or option; nothing was sent.
+/// @throws \WU\RunCloud\ApiException RunCloud's error (getCode() is the HTTP status); code 404
+///   when `domain` is not on the web app (the message names the domain and SERVER:APP).
+/// @throws \WU\RunCloud\Exception ConfigException or TransportException.
 #[php_function]
 #[php(optional = "options")]
 pub fn wu_runcloud_redeploy_ssl(options: Option<&ZendHashTable>) -> PhpResult<PhpArray> {
     let input = call_input(options);
     respond(&input, api::redeploy_ssl(&input))
+}
+
+/// The registrable domain (eTLD+1) of a name per the Public Suffix List (ICANN and private
+/// sections), in the ASCII form add_domain uses; null for a public suffix itself. Sends nothing.
+///
+/// The name is normalised like add_domain's (case, trailing dot, IDN -> punycode); a leading
+/// `*.` stands for the names below it. `shop.example.co.uk` -> `example.co.uk`,
+/// `shop.example.org.uk` -> `example.org.uk`, `co.uk` -> null, `Bücher.example` ->
+/// `xn--bcher-kva.example`.
+///
+/// @param string $domain The domain name.
+/// @return string|null
+/// @throws \WU\RunCloud\ValidationException The name is not a valid domain.
+#[php_function]
+pub fn wu_runcloud_registrable_domain(domain: BinarySlice<u8>) -> PhpResult<Option<String>> {
+    api::registrable_domain(&domain).map_err(|error| to_php_exception(&error, &[]))
 }
 
 /// Adds every function above to the module (the generated wrappers are private to this file).
@@ -171,4 +204,5 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(wu_runcloud_add_domain))
         .function(wrap_function!(wu_runcloud_remove_domain))
         .function(wrap_function!(wu_runcloud_redeploy_ssl))
+        .function(wrap_function!(wu_runcloud_registrable_domain))
 }

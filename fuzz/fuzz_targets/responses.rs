@@ -1,5 +1,6 @@
 //! Response decoding end to end: a loopback stub answers every request with a status and a
-//! body chosen by the fuzzer, and one facade function reads it. Properties: never a panic
+//! body chosen by the fuzzer, and one facade function reads it (redeploy_ssl also for one
+//! domain). Properties: never a panic
 //! and never a hang (libFuzzer's -timeout); an error is Api (status >= 400) or Transport,
 //! names the endpoint, holds no raw newline and never the token.
 #![no_main]
@@ -20,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let status = STATUSES[data[0] as usize % STATUSES.len()];
-    let which = data[1] % 6;
+    let which = data[1] % 7;
     set_answer(status, &data[2..]);
     let result = match which {
         0 => api::list_domains(&online(&[])).map(drop),
@@ -32,7 +33,11 @@ fuzz_target!(|data: &[u8]| {
         .map(drop),
         3 => api::remove_domain(&online(&[]), b"shop.example.com").map(drop),
         4 => api::test_connection(&online(&[])).map(drop),
-        _ => api::redeploy_ssl(&online(&[])).map(drop),
+        5 => api::redeploy_ssl(&online(&[])).map(drop),
+        // The redeploy of one domain: the list lookup, then the SSL step.
+        _ => {
+            api::redeploy_ssl(&online(&[("domain", PhpValue::from("shop.example.com"))])).map(drop)
+        }
     };
     if let Err(e) = result {
         let text = e.to_string();

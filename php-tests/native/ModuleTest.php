@@ -16,6 +16,7 @@ final class ModuleTest extends Native_Test_Case {
 		'wu_runcloud_add_domain',
 		'wu_runcloud_remove_domain',
 		'wu_runcloud_redeploy_ssl',
+		'wu_runcloud_registrable_domain',
 	];
 
 	private const EXCEPTIONS = [

@@ -112,4 +112,62 @@ final class SslTest extends Native_Test_Case {
 			$this->assertContains('one.example.com', self::app_state($emulator)['ssl']['basic']['covered_domains']);
 		});
 	}
+
+	/** redeploy_ssl(['domain' => ...]): the SSL step for one domain already on the app. */
+	public function test_redeploy_for_one_domain_with_a_lets_encrypt_certificate(): void {
+		$this->with_ssl_mode('letsencrypt', function (Emulator $emulator) {
+			wu_runcloud_add_domain('one.example.com', $this->opts($emulator, 'v3', ['ssl' => false]));
+			$before = count($emulator->requests());
+			$result = wu_runcloud_redeploy_ssl($this->opts($emulator, 'v3', ['domain' => 'ONE.example.com.']));
+			$this->assertSame('redeployed', $result['action']);
+			$this->assertSame(self::app_state($emulator)['ssl']['basic']['id'], $result['certificate_id']);
+			$this->assertContains('one.example.com', self::app_state($emulator)['ssl']['basic']['covered_domains']);
+			$this->assertCount($before + 3, $emulator->requests(), 'GET domains, GET ssl, PUT ssl/{id}');
+		});
+	}
+
+	public function test_redeploy_for_one_advanced_domain_issues_then_redeploys(): void {
+		$this->with_ssl_mode('advanced', function (Emulator $emulator) {
+			wu_runcloud_add_domain('adv.example.com', $this->opts($emulator, 'v3', ['ssl' => false]));
+			$options = $this->opts($emulator, 'v3', ['domain' => 'adv.example.com']);
+			$this->assertSame('issued', wu_runcloud_redeploy_ssl($options)['action']);
+			$again = wu_runcloud_redeploy_ssl($options);
+			$this->assertSame('redeployed', $again['action']);
+			$own = self::app_state($emulator)['ssl']['domains']['adv.example.com'];
+			$this->assertSame($own['id'], $again['certificate_id']);
+			$this->assertSame(1, $own['redeploy_count']);
+		});
+	}
+
+	public function test_redeploy_for_one_domain_throws_runclouds_errors(): void {
+		$this->with_ssl_mode('letsencrypt', function (Emulator $emulator) {
+			wu_runcloud_add_domain('one.example.com', $this->opts($emulator, 'v3', ['ssl' => false]));
+			$emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'status' => 422, 'body' => '{"message":"DNS problem: NXDOMAIN looking up A for blocked.example.com"}']);
+			try {
+				wu_runcloud_redeploy_ssl($this->opts($emulator, 'v3', ['domain' => 'one.example.com']));
+				$this->fail('a 422 must be thrown');
+			} catch (\WU\RunCloud\ApiException $e) {
+				$this->assertSame(422, $e->getCode());
+				$this->assertStringContainsString('blocked.example.com', $e->getMessage());
+			}
+			try {
+				wu_runcloud_redeploy_ssl($this->opts($emulator, 'v3', ['domain' => 'nothere.example.com', 'server_id' => '1']));
+				$this->fail('a domain that is not on the app must be a 404');
+			} catch (\WU\RunCloud\ApiException $e) {
+				$this->assertSame(404, $e->getCode());
+				$this->assertStringContainsString('nothere.example.com', $e->getMessage());
+				$this->assertStringContainsString('1:1', $e->getMessage());
+			}
+			$count = count($emulator->requests());
+			foreach (['https://x.example.com', 5, true] as $bad) {
+				try {
+					wu_runcloud_redeploy_ssl($this->opts($emulator, 'v3', ['domain' => $bad]));
+					$this->fail('invalid domain accepted');
+				} catch (\WU\RunCloud\ValidationException $e) {
+					$this->assertStringContainsString('domain', $e->getMessage());
+				}
+			}
+			$this->assertCount($count, $emulator->requests(), 'nothing sent for invalid input');
+		});
+	}
 }

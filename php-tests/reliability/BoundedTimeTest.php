@@ -4,9 +4,10 @@
  * a server that accepts and never answers, a server that drips its body, a closed port, and
  * a Retry-After far in the future.
  *
- * The client's documented worst case (crates/runcloud/src/http/retry.rs, rate_limit.rs):
- * 3 attempts x (timeout + pacing wait <= 5 s) + 2 backoffs (<= 5 s each, or Retry-After
- * capped at 10 s). A response timeout is not retried, so a silent server costs one timeout.
+ * The client's documented worst case (crates/runcloud/src/http/retry.rs, wait.rs):
+ * 3 attempts x timeout + the waiting allowed by max_wait (pacer, Retry-After/X-RateLimit-Reset,
+ * backoff: default 60 s; a wait that does not fit is not started). A response timeout is not
+ * retried, so a silent server costs one timeout.
  */
 
 namespace WU_RunCloud_Tests\Reliability;
@@ -16,7 +17,7 @@ require_once __DIR__ . '/support/class-reliability-support.php';
 final class BoundedTimeTest extends Reliability_Test_Case {
 
 	private const TIMEOUT = 1;
-	/** timeout x 3 attempts + 2 x Retry-After cap (10 s): the bound of any single call. */
+	/** timeout x 3 attempts + 20 s: these servers name no wait, so at most two backoffs of <= 5 s each. */
 	private const BOUND = self::TIMEOUT * 3 + 20;
 
 	/** @var Raw_Server[] */
@@ -111,15 +112,51 @@ final class BoundedTimeTest extends Reliability_Test_Case {
 		$this->assertLessThan(self::TIMEOUT * 3 + 5, $elapsed);
 	}
 
-	/** Retry-After: 3600 is capped (10 s): the call waits the cap once, then succeeds. */
-	public function test_retry_after_is_capped(): void {
+	/**
+	 * A Retry-After beyond max_wait (default 60 s) is not waited for: the 429 comes at once and
+	 * says when to retry (it was capped at 10 s and waited before max_wait existed).
+	 */
+	public function test_a_retry_after_beyond_max_wait_ends_the_call_at_once(): void {
 		$this->emulator()->fault(['path' => '/api/v3/servers/*/webapps/*/domains', 'status' => 429, 'headers' => ['Retry-After' => '3600'], 'body' => '{"message":"Too Many Attempts."}']);
-		[$result, $e, $elapsed] = $this->attempt(function () {
+		[, $e, $elapsed] = $this->attempt(function () {
 			return wu_runcloud_list_domains($this->v3(['timeout' => self::TIMEOUT]));
+		});
+		$this->assertInstanceOf('WU\RunCloud\ApiException', $e);
+		$this->assertSame(429, $e->getCode());
+		$this->assertStringContainsString('retry after 3600 s', $e->getMessage());
+		$this->assertStringContainsString('max_wait = 60 s', $e->getMessage());
+		$this->assertLessThan(3.0, $elapsed, 'not waited');
+		$this->assertSame(1, $this->emulator()->request_count());
+	}
+
+	/** A Retry-After within max_wait is honoured in full, then the call succeeds. */
+	public function test_a_retry_after_within_max_wait_is_honoured(): void {
+		$this->emulator()->fault(['path' => '/api/v3/servers/*/webapps/*/domains', 'status' => 429, 'headers' => ['Retry-After' => '2'], 'body' => '{"message":"Too Many Attempts."}']);
+		[$result, $e, $elapsed] = $this->attempt(function () {
+			return wu_runcloud_list_domains($this->v3(['timeout' => self::TIMEOUT, 'max_wait' => 5]));
 		});
 		$this->assertNull($e, null === $e ? '' : $e->getMessage());
 		$this->assertSame([], $result);
-		$this->assertGreaterThanOrEqual(9.5, $elapsed, 'Retry-After honoured up to its cap');
-		$this->assertLessThan(12.0, $elapsed, 'Retry-After capped at 10 s');
+		$this->assertGreaterThanOrEqual(1.9, $elapsed, 'Retry-After honoured');
+	}
+
+	/**
+	 * The issue's example: a 429 storm asking for 45 s, max_wait 3 (an admin request): every
+	 * function throws the 429 ApiException at once, far below 45 s, saying when to retry.
+	 *
+	 * @dataProvider functions
+	 */
+	public function test_a_429_storm_with_max_wait_3_throws_at_once(string $function): void {
+		foreach (['/api/v3/ping', '/api/v3/servers/*/webapps/*', '/api/v3/servers/*/webapps/*/domains', '/api/v3/servers/*/webapps/*/ssl'] as $path) {
+			$this->emulator()->fault(['path' => $path, 'status' => 429, 'times' => 100, 'headers' => ['Retry-After' => '45'], 'body' => '{"message":"Too Many Attempts."}']);
+		}
+		[, $e, $elapsed] = $this->attempt(function () use ($function) {
+			return self::call($function, $this->v3(['timeout' => self::TIMEOUT, 'max_wait' => 3]));
+		});
+		$this->assertInstanceOf('WU\RunCloud\ApiException', $e, $function);
+		$this->assertSame(429, $e->getCode());
+		$this->assertStringEndsWith('(retry after 45 s; not waited: this call waits at most max_wait = 3 s)', $e->getMessage());
+		$this->assertLessThan(6.0, $elapsed, "{$function}: a bound on behaviour, far below the 45 s asked for");
+		$this->assertSame(1, $this->emulator()->request_count(), "{$function}: one request, no lookup after a 429");
 	}
 }

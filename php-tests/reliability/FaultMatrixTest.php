@@ -361,8 +361,22 @@ final class FaultMatrixTest extends Reliability_Test_Case {
 	 * Only an empty answer (`{}`, `null`) or a bare message (`{"message":"SSL not installed!"}`)
 	 * means "no certificate".
 	 */
-	public function test_a_wrong_shaped_certificate_answer_is_not_taken_for_no_certificate(): void {
-		foreach (['{"data":"surprise"}', '{"certificate":{"id":5,"method":"letsencrypt"}}', '{"data":{"method":"letsencrypt","validUntil":"2030-01-01 00:00:00"}}'] as $body) {
+	/**
+	 * GET ssl: a 2xx object without `id` (whatever else it holds) means "no certificate" [seen:
+	 * clients test for a missing id]; any other shape (not an object, an id that is not a
+	 * positive integer) is a TransportException naming the endpoint, never "none".
+	 */
+	public function test_certificate_answers_without_id_are_none_and_other_shapes_errors(): void {
+		foreach (['{"message":"SSL not installed!","foo":1}', '{}', '{"data":"surprise"}', '{"id":null,"method":"letsencrypt"}'] as $body) {
+			$this->emulator()->reset();
+			$this->emulator()->fault(['method' => 'GET', 'path' => '/api/v3/servers/*/webapps/*/ssl', 'status' => 200, 'body' => $body]);
+			[$result, $e] = $this->attempt(function () {
+				return wu_runcloud_redeploy_ssl($this->v3());
+			});
+			$this->assertNull($e, "GET ssl answered {$body}: " . (null === $e ? '' : $e->getMessage()));
+			$this->assertSame('none', $result['action'], $body);
+		}
+		foreach (['[42,"surprise"]', '"SSL not installed!"', '', '{"id":"abc","method":"letsencrypt"}', '{"data":{"id":-1}}'] as $body) {
 			$this->emulator()->reset();
 			$this->emulator()->fault(['method' => 'GET', 'path' => '/api/v3/servers/*/webapps/*/ssl', 'status' => 200, 'body' => $body]);
 			[$result, $e] = $this->attempt(function () {

@@ -60,10 +60,9 @@ fn serve(shared: &Shared, request: &Request) -> Response {
         routed(shared, request)
     } else {
         let mut too_many = Response::message(429, TOO_MANY_REQUESTS);
-        // [assumed] RunCloud documents no Retry-After: it is sent only when configured, so
-        // tests cover both a client that honours it and one that must back off without it.
-        if let Some(seconds) = shared.config.retry_after {
-            too_many.set_header("Retry-After", &seconds.to_string());
+        // [assumed] Laravel's throttle headers (crate::ratelimit).
+        for (name, value) in decision.retry_headers(shared.config.retry_after) {
+            too_many.set_header(name, &value);
         }
         too_many
     };

@@ -9,8 +9,9 @@ use crate::http::{Request, Response};
 ///
 /// No body is an empty object. A body whose `Content-Type` is neither JSON nor form-encoded is
 /// 415, and a JSON body that is not an object is 400 [assumed: RunCloud documents neither; a
-/// clear error beats Laravel's silent "field is required", and real clients always send
-/// `Content-Type: application/json` (shared/RUNCLOUD_API.md §1)].
+/// clear error beats Laravel's silent "field is required". Real clients send JSON or, like
+/// WP Ultimo and Ultimate Multisite 2.4 through WordPress's HTTP API, form-encoded bodies
+/// (docs/RUNCLOUD_API.md §4): both are read].
 pub fn fields(request: &Request) -> Result<Map<String, Value>, Response> {
     if request.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
@@ -23,8 +24,10 @@ pub fn fields(request: &Request) -> Result<Map<String, Value>, Response> {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
+    // Laravel reads any `.../json` or `...+json` type as JSON [assumed: RunCloud runs Laravel].
+    let is_json = media_type.ends_with("/json") || media_type.ends_with("+json");
     match media_type.as_str() {
-        "application/json" => match serde_json::from_slice::<Value>(&request.body) {
+        _ if is_json => match serde_json::from_slice::<Value>(&request.body) {
             Ok(Value::Object(object)) => Ok(object),
             Ok(_) => Err(Response::message(
                 400,

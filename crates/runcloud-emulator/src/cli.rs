@@ -38,7 +38,9 @@ OPTIONS:
                               (site-1.example.test, site-2.example.test, ...)
     --rate-limit N            Allow N /api requests per window, then answer 429
     --rate-window-ms MS       Length of the rate-limit window [default: 60000]; needs --rate-limit
-    --retry-after SECONDS     Send Retry-After: SECONDS with every 429
+    --retry-after SECONDS     Send Retry-After: SECONDS (and X-RateLimit-Reset = now + SECONDS)
+                              with every 429 of the limiter [default: the seconds to the
+                              window's end]
     --latency-ms MS           Delay every /api response by MS
     --connect-latency-ms MS   Delay every new TCP connection by MS before serving it
     --tls                     Serve HTTPS with a certificate for 127.0.0.1, ::1 and localhost,

@@ -82,7 +82,8 @@ pub struct EmulatorConfig {
     pub seed_domains: usize,
     /// `(requests, window_ms)`: a fixed-window budget shared by all clients.
     pub rate_limit: Option<(u32, u64)>,
-    /// Seconds sent as `Retry-After` with a 429 (none sent when `None`).
+    /// Seconds sent as `Retry-After` with a 429 of the limiter; `None`: the seconds to the
+    /// window's end (see [`crate::ratelimit`]).
     pub retry_after: Option<u64>,
     /// Added to every `/api` request.
     pub latency_ms: u64,

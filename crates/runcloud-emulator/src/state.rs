@@ -48,9 +48,9 @@ impl Domain {
             "www": u8::from(self.www),
             "redirection": self.redirection,
             "wildcard": u8::from(self.wildcard),
-            // [assumed] the documented example shows "cloudflare"; a domain added through the
-            // API without a DNS integration is taken to have none.
-            "dns_integration": Value::Null,
+            // [doc] "none" for a domain added through the API without a DNS integration (the
+            // POST, list and DELETE examples; the GET example shows "cloudflare").
+            "dns_integration": "none",
             "status": Value::Null,
             "created_at": self.created_at,
         })

@@ -204,6 +204,7 @@ fn rate_limit_headers_and_429() {
         .expect("429");
     assert_eq!(response.status, 429);
     assert_eq!(response.header("Retry-After"), Some("7"));
+    assert!(response.header("X-RateLimit-Reset").is_some());
     assert_eq!(response.header("X-RateLimit-Remaining"), Some("0"));
     assert!(response.json()["message"].is_string());
     // The control plane is not limited; reset starts a new window.
@@ -221,7 +222,17 @@ fn rate_limit_window_refills() {
     assert_eq!(v3(&emulator, "GET", "/ping", None).status, 200);
     let limited = v3(&emulator, "GET", "/ping", None);
     assert_eq!(limited.status, 429);
-    assert_eq!(limited.header("Retry-After"), None);
+    // By default the seconds to the window's end, rounded up, and that end as a Unix time.
+    assert_eq!(limited.header("Retry-After"), Some("1"));
+    let reset: u64 = limited
+        .header("X-RateLimit-Reset")
+        .and_then(|value| value.parse().ok())
+        .expect("X-RateLimit-Reset");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|since| since.as_secs())
+        .unwrap_or(0);
+    assert!((now..=now + 2).contains(&reset), "{reset} vs {now}");
     std::thread::sleep(Duration::from_millis(1050));
     assert_eq!(v3(&emulator, "GET", "/ping", None).status, 200);
 }

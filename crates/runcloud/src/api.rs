@@ -154,20 +154,13 @@ pub fn find_domain(input: &CallInput, domain: &[u8]) -> Result<Option<Domain>> {
     find_in(&client, settings.target, &name)
 }
 
-/// Whether a 422 says the name is already on the app [assumed: `errors.name` says "taken"].
-fn is_duplicate(e: &Error) -> bool {
-    let Error::Api { status, errors, .. } = e else {
-        return false;
-    };
-    if !matches!(*status, 409 | 422) {
-        return false;
-    }
-    errors.get("name").is_some_and(|msgs| {
-        msgs.iter().any(|m| {
-            let m = m.to_ascii_lowercase();
-            m.contains("taken") || m.contains("already") || m.contains("exists")
-        })
-    })
+/// Whether a refused add is worth a lookup: any 4xx but 429. RunCloud documents no duplicate
+/// reply (docs/RUNCLOUD_API.md §2), so after any client error the name is looked up: on the
+/// app, the add is idempotent. [assumed] A 429 is left out: it says the request was not
+/// processed (Laravel's throttle runs before the controller), and a call out of `max_wait`
+/// must end with it at once.
+fn worth_a_lookup(status: u16) -> bool {
+    (400..500).contains(&status) && status != 429
 }
 
 pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
@@ -204,7 +197,7 @@ pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
             Retry::IfNotProcessed,
             left,
         );
-        let (error, retryable, attempts, maybe_processed) = match outcome {
+        let (error, retryable, attempts, maybe_processed, out_of_wait) = match outcome {
             Ok(reply) if reply.is_success() => {
                 let decoded = client.decode(&reply);
                 if let Some(d) = decoded.as_ref().ok().and_then(Domain::from_wire) {
@@ -222,24 +215,35 @@ pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
                 }
             }
             Ok(reply) => {
-                let retryable = retry::retryable_status(reply.status);
-                let maybe = !retry::not_processed_status(reply.status);
-                let attempts = reply.attempts;
                 let e = client.decode(&reply).err().unwrap_or_else(|| {
                     shape_error(Method::Post, &path, "a success or an error status")
                 });
-                if is_duplicate(&e) {
-                    match find_in(&client, t, &name)? {
-                        Some(existing) => break (existing, false),
-                        None => return Err(e),
+                if worth_a_lookup(reply.status) {
+                    // On the app: idempotent, whatever RunCloud said. Not there, or the lookup
+                    // failed too: RunCloud's answer stands.
+                    match find_in(&client, t, &name) {
+                        Ok(Some(existing)) => break (existing, false),
+                        _ => return Err(e),
                     }
                 }
-                (e, retryable, attempts, maybe)
+                (
+                    e,
+                    retry::retryable_status(reply.status),
+                    reply.attempts,
+                    !retry::not_processed_status(reply.status),
+                    reply.out_of_wait(),
+                )
             }
-            Err(f) => (f.error, f.retryable, f.attempts, f.maybe_processed),
+            Err(f) => (
+                f.error,
+                f.retryable,
+                f.attempts,
+                f.maybe_processed,
+                f.out_of_wait,
+            ),
         };
         used += attempts;
-        if !retryable || used >= retry::MAX_ATTEMPTS {
+        if out_of_wait || !retryable || used >= retry::MAX_ATTEMPTS {
             // Last chance: the failed POST may still have created it.
             if retryable && maybe_processed {
                 if let Ok(Some(existing)) = find_in(&client, t, &name) {
@@ -255,7 +259,9 @@ pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
                 break (existing, true);
             }
         }
-        std::thread::sleep(retry::backoff(used + 1, None));
+        if !client.backoff(used + 1) {
+            return Err(client.out_of_wait(error));
+        }
     };
 
     let ssl = if !created {
@@ -334,9 +340,39 @@ pub fn remove_domain(input: &CallInput, domain: &[u8]) -> Result<RemoveResult> {
     })
 }
 
+/// `wu_runcloud_redeploy_ssl()`: the basic certificate, or with the option `domain` the SSL
+/// step for that one domain already on the app (ssl.rs). RunCloud's errors are thrown.
 pub fn redeploy_ssl(input: &CallInput) -> Result<SslOutcome> {
-    let (settings, client) = connect(Func::RedeploySsl, input)?;
-    ssl::redeploy_basic(&client, settings.target)
+    let resolved = config::resolve(Func::RedeploySsl, input)?;
+    let domain = options::redeploy_domain(input)?
+        .map(|raw| normalize(&raw, Wildcard::Allowed))
+        .transpose()?;
+    let settings = resolved.require()?;
+    let client = Client::new(&settings)?;
+    let t = settings.target;
+    let Some(name) = domain else {
+        return ssl::redeploy_basic(&client, t);
+    };
+    let path = domains_path(t);
+    let Some(record) = find_in(&client, t, &name)? else {
+        return Err(Error::Api {
+            status: 404,
+            method: Method::Get.as_str().to_string(),
+            path: path.clone(),
+            message: format!(
+                "GET {path}: 404 the domain {name} is not on web app {}:{} (server {}, web app {}); add it first",
+                t.server_id, t.app_id, t.server_id, t.app_id
+            ),
+            errors: Default::default(),
+        });
+    };
+    ssl::redeploy_domain(&client, t, &record)
+}
+
+/// `wu_runcloud_registrable_domain()`: eTLD+1 per the Public Suffix List (registrable.rs);
+/// `None` for a public suffix itself. Sends nothing.
+pub fn registrable_domain(domain: &[u8]) -> Result<Option<String>> {
+    crate::registrable::registrable_domain(domain)
 }
 
 pub fn info(input: &CallInput) -> InfoReport {

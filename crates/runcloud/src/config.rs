@@ -120,6 +120,10 @@ pub(crate) struct Resolved {
     pub extra: Vec<Target>,
     pub ca_file: Option<CaFile>,
     pub timeout: TimeoutValue,
+    /// The most one call may sleep in all (option `max_wait`, see http/wait.rs).
+    pub max_wait: Duration,
+    /// Whether the credentials came from the call's options (else from the constants).
+    pub credentials_from_options: bool,
     /// Names of what is missing: constant names, or option keys when the credentials came
     /// from the options.
     pub missing: Vec<String>,
@@ -134,6 +138,8 @@ pub(crate) struct Settings {
     pub extra: Vec<Target>,
     pub ca_file: Option<CaFile>,
     pub timeout: Duration,
+    pub max_wait: Duration,
+    pub credentials_from_options: bool,
 }
 
 impl Settings {
@@ -183,6 +189,8 @@ impl Resolved {
                 extra: self.extra,
                 ca_file: self.ca_file,
                 timeout: self.timeout.duration(),
+                max_wait: self.max_wait,
+                credentials_from_options: self.credentials_from_options,
             }),
             // Unreachable when `missing` is empty; still an error, never a panic.
             _ => Err(Error::Config {
@@ -349,6 +357,28 @@ fn timeout(func: Func, src: Src<'_>) -> Result<TimeoutValue> {
     Ok(value)
 }
 
+/// `max_wait`: seconds from 0 to 3600 as an int or a float (an option only, no constant);
+/// anything else is a Validation error naming the key.
+fn max_wait(func: Func, input: &CallInput) -> Result<Duration> {
+    let seconds = match options::get(input, "max_wait") {
+        None => return Ok(crate::http::DEFAULT_MAX_WAIT),
+        Some(PhpValue::Int(i)) => *i as f64,
+        Some(PhpValue::Float(f)) => *f,
+        Some(other) => return Err(options::type_error(func, "max_wait", "int|float", other)),
+    };
+    if !seconds.is_finite() || !(0.0..=crate::http::MAX_MAX_WAIT_SECS).contains(&seconds) {
+        return Err(Error::Validation {
+            field: "max_wait".to_string(),
+            message: format!(
+                "Option {} for {}() must be a number of seconds from 0 to 3600",
+                quote("max_wait"),
+                func.php_name()
+            ),
+        });
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
 /// Parses "SERVER:APP,SERVER:APP" strictly (spaces around items allowed; empty items,
 /// signs, zero and anything else rejected).
 pub(crate) fn parse_extra_targets(text: &str) -> std::result::Result<Vec<Target>, String> {
@@ -481,6 +511,8 @@ pub(crate) fn resolve(func: Func, input: &CallInput) -> Result<Resolved> {
         Some(src) => timeout(func, src)?,
     };
 
+    let max_wait = max_wait(func, input)?;
+
     Ok(Resolved {
         auth,
         api_root,
@@ -488,6 +520,8 @@ pub(crate) fn resolve(func: Func, input: &CallInput) -> Result<Resolved> {
         extra,
         ca_file,
         timeout,
+        max_wait,
+        credentials_from_options: from_options,
         missing,
     })
 }

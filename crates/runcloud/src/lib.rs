@@ -21,6 +21,7 @@ mod http;
 pub mod models;
 mod options;
 mod pagination;
+mod registrable;
 mod secret;
 mod ssl;
 mod url;
@@ -83,6 +84,31 @@ impl CallInput {
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// The decoders of undocumented replies, for the fuzz targets in fuzz/ (docs/RELIABILITY.md,
+/// finding F4); not part of the extension's contract.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// How a 2xx `GET ssl` body reads: `Some(None)` no certificate, `Some(Some(id))` a
+    /// certificate, `None` an unexpected shape (an error naming the endpoint).
+    pub fn certificate_answer(body: &[u8]) -> Option<Option<u64>> {
+        let value = if body.iter().all(u8::is_ascii_whitespace) {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(body).ok()?
+        };
+        crate::models::BasicCert::from_wire(&value).map(|cert| cert.map(|c| c.id))
+    }
+
+    /// The wait, in seconds, that `Retry-After` / `X-RateLimit-Reset` ask for at `now_unix`.
+    pub fn server_wait_secs(
+        retry_after: Option<&str>,
+        reset: Option<&str>,
+        now_unix: u64,
+    ) -> Option<u64> {
+        crate::http::server_wait_secs(retry_after, reset, now_unix)
     }
 }
 

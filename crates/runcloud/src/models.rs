@@ -128,24 +128,18 @@ pub(crate) struct BasicCert {
 }
 
 impl BasicCert {
-    /// `Some(None)`: a valid answer without a certificate (`{}`, `null`, or only a message);
-    /// `None`: an answer of another shape (never taken for "no certificate": that would
-    /// silently skip the redeploy of an installed certificate).
+    /// `Some(None)`: no certificate — an object without `id`, whatever else it holds
+    /// (`{"message":"SSL not installed!"}`, `{}`, extra fields) [seen: clients read a missing
+    /// `id` as "none", docs/RUNCLOUD_API.md §4]; `None`: any other shape (not an object, or an
+    /// `id` that is not a positive integer), an error naming the endpoint, never taken for
+    /// "none" (that would silently skip the redeploy of an installed certificate).
     pub(crate) fn from_wire(v: &Value) -> Option<Option<BasicCert>> {
         let v = unwrap_data(v);
-        match v {
-            Value::Null => return Some(None),
-            Value::Object(o) if o.is_empty() => return Some(None),
-            Value::Object(o) if o.len() == 1 && o.get("data").is_some_and(Value::is_null) => {
-                return Some(None)
-            }
-            Value::Object(o) if o.len() == 1 && o.get("message").is_some_and(Value::is_string) => {
-                return Some(None)
-            }
-            Value::Object(_) => {}
-            _ => return None,
+        let obj = v.as_object()?;
+        if obj.get("id").is_none_or(Value::is_null) {
+            return Some(None);
         }
-        let id = as_id(v.get("id"))?;
+        let id = as_id(obj.get("id"))?;
         // [seen] `method`; some clients read `provider` [assumed fallback].
         let method = v
             .get("method")
@@ -254,11 +248,36 @@ mod tests {
                 method: "letsencrypt".into()
             }))
         );
+        for none in [
+            json!({"message":"SSL not installed!"}),
+            json!({"message":"SSL not installed!","foo":1}),
+            json!({}),
+            json!({"id":null,"method":"letsencrypt"}),
+            json!({"data":null}),
+            json!({"data":"surprise"}),
+            json!({"data":{"message":"SSL not installed!"}}),
+        ] {
+            assert_eq!(BasicCert::from_wire(&none), Some(None), "{none}");
+        }
+        for wrong in [
+            json!(3),
+            json!(null),
+            json!("SSL not installed!"),
+            json!([{"id":5}]),
+            json!({"id":"abc"}),
+            json!({"id":0,"method":"letsencrypt"}),
+            json!({"id":-4}),
+            json!({"data":{"id":[5]}}),
+        ] {
+            assert_eq!(BasicCert::from_wire(&wrong), None, "{wrong}");
+        }
         assert_eq!(
-            BasicCert::from_wire(&json!({"message":"SSL not installed!"})),
-            Some(None)
+            BasicCert::from_wire(&json!({"data":{"id":"9","provider":"LetsEncrypt"}})),
+            Some(Some(BasicCert {
+                id: 9,
+                method: "letsencrypt".into()
+            }))
         );
-        assert_eq!(BasicCert::from_wire(&json!(3)), None);
         assert_eq!(
             AdvancedMode::from_wire(&json!({"advancedSSL":1,"autoSSL":false})),
             Some(AdvancedMode {

@@ -19,6 +19,7 @@ pub(crate) const CONFIG_KEYS: &[&str] = &[
     "api_url",
     "ca_file",
     "timeout",
+    "max_wait",
 ];
 
 /// The PHP function an input belongs to; decides which option keys are allowed.
@@ -51,6 +52,7 @@ impl Func {
         match self {
             Func::AddDomain => &["www", "redirection", "type", "wildcard", "ssl"],
             Func::RemoveDomain => &["domain_id"],
+            Func::RedeploySsl => &["domain"],
             _ => &[],
         }
     }
@@ -188,6 +190,16 @@ pub(crate) fn add_options(input: &CallInput) -> Result<AddOptions> {
         wildcard,
         ssl,
     })
+}
+
+/// `domain` of `wu_runcloud_redeploy_ssl()`: the raw name (normalised by the caller), `None`
+/// when not given.
+pub(crate) fn redeploy_domain(input: &CallInput) -> Result<Option<Vec<u8>>> {
+    match get(input, "domain") {
+        None => Ok(None),
+        Some(PhpValue::Str(bytes)) => Ok(Some(bytes.clone())),
+        Some(other) => Err(type_error(Func::RedeploySsl, "domain", "string", other)),
+    }
 }
 
 /// `domain_id` of `wu_runcloud_remove_domain()`: a positive integer (int or digit string).

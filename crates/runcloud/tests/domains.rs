@@ -383,3 +383,106 @@ fn info_never_shows_secrets() {
     let text = format!("{info:?} {}", serde_json::to_string(&info).unwrap());
     assert!(!text.contains(TOKEN));
 }
+
+/// RunCloud's real duplicate reply is undocumented: any 4xx to the POST is followed by a
+/// lookup; a name on the app is `created => false` with no SSL step, else the error stands.
+#[test]
+fn any_client_error_to_the_add_is_idempotent_when_the_name_is_there() {
+    let emu = start(|c| c.ssl = runcloud_emulator::SslMode::LetsEncrypt);
+    let input = v3(&emu);
+    let first = api::add_domain(&input, b"there.example.com").unwrap();
+    let post = "/api/v3/servers/*/webapps/*/domains";
+    for (status, body) in [
+        (422, r#"{"message":"The given data was invalid."}"#),
+        (409, "{}"),
+        (400, "<html><body>Bad Request</body></html>"),
+        (403, r#"{"message":"Domain exists"}"#),
+        (404, r#"{"message":"Not Found"}"#),
+    ] {
+        emu.clear_requests();
+        emu.add_fault(json!({"method":"POST","path":post,"status":status,"body":body}))
+            .unwrap();
+        let again = api::add_domain(&input, b"There.Example.com").unwrap();
+        assert!(!again.created, "{status}");
+        assert_eq!(again.domain, first.domain, "{status}");
+        assert_eq!(again.ssl.action, "skipped", "{status}");
+        let reqs = emu.requests();
+        assert_eq!(count(&reqs, "POST", "/domains"), 1, "{status}");
+        assert_eq!(count(&reqs, "GET", "/domains"), 1, "{status}: the lookup");
+        assert!(
+            !reqs.iter().any(|r| r.path.contains("/ssl")),
+            "{status}: no SSL step"
+        );
+    }
+    // Not there: RunCloud's error stands, nothing added.
+    emu.add_fault(json!({"method":"POST","path":post,"status":422,"body":r#"{"message":"The given data was invalid."}"#}))
+        .unwrap();
+    let e = api::add_domain(&input, b"absent.example.com").unwrap_err();
+    assert_eq!(e.status(), Some(422));
+    assert!(
+        e.to_string().ends_with("422 The given data was invalid."),
+        "{e}"
+    );
+    assert_eq!(emu.domain_names(1, 1), vec!["there.example.com"]);
+    // The lookup failing too: still RunCloud's first answer.
+    emu.add_fault(
+        json!({"method":"POST","path":post,"status":422,"body":r#"{"message":"Nope."}"#}),
+    )
+    .unwrap();
+    emu.add_fault(json!({"method":"GET","path":post,"status":500,"body":"{}","times":3}))
+        .unwrap();
+    let e = api::add_domain(&input, b"absent.example.com").unwrap_err();
+    assert!(e.to_string().ends_with("422 Nope."), "{e}");
+}
+
+/// A server that pages in 50s whatever is asked (a production plugin asks for 50 [seen]).
+#[test]
+fn a_list_served_in_pages_of_fifty_is_read_whole() {
+    let emu = start(|_| {});
+    let record = |n: usize| {
+        json!({"id": 100 + n, "name": format!("p{n}.example.com"), "type": "alias", "www": 0,
+            "redirection": "none", "wildcard": 0, "dns_integration": "none", "status": null,
+            "created_at": "2024-07-09 07:02:13"})
+    };
+    let page = |range: std::ops::Range<usize>, current: usize| {
+        json!({"data": range.clone().map(record).collect::<Vec<_>>(),
+            "meta": {"pagination": {"total": 60, "count": range.len(), "per_page": 50,
+                "current_page": current, "total_pages": 2, "links": {}}}})
+        .to_string()
+    };
+    let list = "/api/v3/servers/*/webapps/*/domains";
+    for (range, current) in [(0..50, 1), (50..60, 2)] {
+        emu.add_fault(json!({"method":"GET","path":list,"status":200,"body":page(range, current)}))
+            .unwrap();
+    }
+    let all = api::list_domains(&v3(&emu)).unwrap();
+    assert_eq!(all.len(), 60);
+    assert_eq!(all[59].name, "p59.example.com");
+    // Without meta a full page (50 >= 40) is not the last either.
+    for range in [0..50, 50..60] {
+        let body = json!({"data": range.map(record).collect::<Vec<_>>()}).to_string();
+        emu.add_fault(json!({"method":"GET","path":list,"status":200,"body":body}))
+            .unwrap();
+    }
+    assert_eq!(api::list_domains(&v3(&emu)).unwrap().len(), 60);
+}
+
+#[test]
+fn registrable_domain_per_the_public_suffix_list() {
+    for (name, expected) in [
+        ("example.org.uk", Some("example.org.uk")),
+        ("shop.example.org.uk", Some("example.org.uk")),
+        ("shop.example.co.uk", Some("example.co.uk")),
+        ("foo.bar.example.com", Some("example.com")),
+        ("co.uk", None),
+        ("Bücher.example", Some("xn--bcher-kva.example")),
+    ] {
+        assert_eq!(
+            api::registrable_domain(name.as_bytes()).unwrap().as_deref(),
+            expected,
+            "{name}"
+        );
+    }
+    let e = api::registrable_domain(b"http://example.com").unwrap_err();
+    assert!(matches!(e, Error::Validation { ref field, .. } if field == "domain"));
+}

@@ -8,6 +8,16 @@
 //!   accepted by the (strict) emulator, and normalising it again changes nothing.
 //! - Decoders: random statuses and bodies served by the emulator end in `Ok` or the error
 //!   class the status calls for, never a panic; the message names the endpoint.
+//! - Certificate answers (`GET ssl`): a 2xx object without `id` is "no certificate", any
+//!   other 2xx shape an error naming `/ssl`, per an oracle written from RUNCLOUD_API.md §2/§4;
+//!   `add_domain` never throws for them (its SSL step says `failed`).
+//! - Refused adds: a random 4xx (but 429) to the POST of a name already on the app is
+//!   `created => false`; of a name not there, the error with RunCloud's status.
+//! - Wait hints: random `Retry-After`/`X-RateLimit-Reset` on a 429 with `max_wait` 1 s: the
+//!   call waits only when the hint fits, else ends at once with a 429 saying when to retry.
+//! - Registrable domains: for random bytes, `registrable_domain` accepts exactly what
+//!   `add_domain` (with wildcard) accepts; an answer is canonical, a label-suffix of the
+//!   normalised name, and its own registrable domain.
 //!
 //! Validity is probed without any request: the facade checks the domain before missing
 //! configuration (api.rs), so with no server/app id a valid name is `Error::Config` and an
@@ -465,5 +475,243 @@ fn random_answers_end_in_ok_or_the_right_error() {
         // A later clean call still works (no poisoned pooled connection, no stuck pacer).
         emulator.clear_faults();
         api::list_domains(&online(&emulator, vec![])).expect("clean call after a hostile answer");
+    }
+}
+
+/// What `redeploy_ssl()` must do with a `GET ssl` answer when the emulator holds no
+/// certificate: `Some(true)` "none", `Some(false)` an error, `None` either is fine (an id that
+/// the emulator then refuses, a certificate left to its owner).
+fn certificate_oracle(status: u16, body: &str) -> Option<bool> {
+    // A 204 carries no body on the wire, whatever the rule said.
+    let body = if status == 204 { "" } else { body };
+    let parsed: Option<serde_json::Value> = serde_json::from_str(body).ok();
+    if !(200..300).contains(&status) {
+        let message = parsed.as_ref().and_then(|v| v.as_object()).map(|o| {
+            o.get("message")
+                .and_then(|m| m.as_str())
+                .unwrap_or("")
+                .to_lowercase()
+        });
+        return match message {
+            None => Some(false),
+            Some(m) if m.contains("not installed") => Some(true),
+            Some(m) if status == 404 && !m.contains("server") && !m.contains("app") => Some(true),
+            Some(_) if status == 404 => None,
+            Some(_) => Some(false),
+        };
+    }
+    // Not JSON, or empty (`null`): not an object, an error.
+    let Some(v) = parsed else {
+        return Some(false);
+    };
+    let v = match v.get("data") {
+        Some(inner @ serde_json::Value::Object(_)) => inner.clone(),
+        _ => v,
+    };
+    let obj = v.as_object()?;
+    match obj.get("id") {
+        None | Some(serde_json::Value::Null) => Some(true),
+        Some(serde_json::Value::Number(n)) if n.as_u64().is_some_and(|n| n > 0) => None,
+        Some(serde_json::Value::String(t))
+            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) && t != "0" =>
+        {
+            None
+        }
+        Some(_) => Some(false),
+    }
+}
+
+fn random_certificate_body(rng: &mut fastrand::Rng) -> String {
+    match rng.u8(..) % 4 {
+        0 => {
+            let mut o = serde_json::Map::new();
+            for key in ["message", "foo", "method", "data", "id"] {
+                if rng.bool() {
+                    o.insert(key.into(), random_json(rng, 2));
+                }
+            }
+            serde_json::Value::Object(o).to_string()
+        }
+        1 => json!({"message": "SSL not installed!", "x": random_json(rng, 1)}).to_string(),
+        _ => random_body(rng),
+    }
+}
+
+#[test]
+fn random_certificate_answers_are_none_or_an_error_naming_the_endpoint() {
+    let emulator = emulator();
+    let mut rng = rng(4);
+    let statuses = [200, 200, 200, 201, 204, 403, 404, 404, 422, 500];
+    let ssl = "/api/v3/servers/*/webapps/*/ssl";
+    let mut nones = 0;
+    for case in 0..cases(300) {
+        emulator.clear_faults();
+        let status: u16 = statuses[rng.usize(..statuses.len())];
+        let body = random_certificate_body(&mut rng);
+        let rule = json!({"method": "GET", "path": ssl, "status": status, "body": body});
+        emulator.add_fault(rule.clone()).expect("fault rule");
+        let outcome = api::redeploy_ssl(&online(&emulator, vec![]));
+        match (certificate_oracle(status, &body), &outcome) {
+            (Some(true), Ok(o)) => {
+                assert_eq!(o.action, "none", "{status} {body}");
+                nones += 1;
+            }
+            (Some(false), Err(e)) | (None, Err(e)) => {
+                let text = e.to_string();
+                assert!(
+                    text.contains("/servers/1/webapps/1/ssl"),
+                    "{status} {body}: {text}"
+                );
+                assert!(!text.contains('\n') && !text.contains(TOKEN), "{text:?}");
+            }
+            (None, Ok(_)) => {}
+            (expected, got) => panic!("{status} {body}: expected none={expected:?}, got {got:?}"),
+        }
+        // add_domain never throws for its SSL step.
+        emulator.add_fault(rule).expect("fault rule");
+        let name = format!("cert{case}.example.com");
+        let added = api::add_domain(&online(&emulator, vec![]), name.as_bytes())
+            .unwrap_or_else(|e| panic!("{status} {body}: add threw {e}"));
+        assert!(added.created);
+        assert!(
+            ["none", "failed", "skipped", "redeployed"].contains(&added.ssl.action),
+            "{:?}",
+            added.ssl
+        );
+    }
+    assert!(nones > 20, "too few 'none' cases: {nones}");
+}
+
+#[test]
+fn random_refusals_of_an_add_are_idempotent_when_the_name_is_there() {
+    let emulator = emulator();
+    let mut rng = rng(5);
+    let add = online(&emulator, vec![("ssl", PhpValue::Bool(false))]);
+    api::add_domain(&add, b"present.example.com").expect("first add");
+    let post = "/api/v3/servers/*/webapps/*/domains";
+    for _ in 0..cases(200) {
+        emulator.clear_faults();
+        let status = loop {
+            let s = rng.u16(400..500);
+            if s != 429 {
+                break s;
+            }
+        };
+        let body = random_body(&mut rng);
+        emulator
+            .add_fault(json!({"method": "POST", "path": post, "status": status, "body": body}))
+            .expect("fault rule");
+        let again = api::add_domain(&add, b"present.example.com")
+            .unwrap_or_else(|e| panic!("{status} {body}: {e}"));
+        assert!(!again.created, "{status} {body}");
+        emulator
+            .add_fault(json!({"method": "POST", "path": post, "status": status, "body": body}))
+            .expect("fault rule");
+        let e = api::add_domain(&add, b"absent.example.com").expect_err("not there");
+        assert_eq!(e.status(), Some(status), "{body}: {e}");
+    }
+    assert_eq!(emulator.domain_names(1, 1), vec!["present.example.com"]);
+}
+
+#[test]
+fn random_wait_hints_are_honoured_only_within_max_wait() {
+    let emulator = emulator();
+    let mut rng = rng(6);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let list = "/api/v3/servers/*/webapps/*/domains";
+    for _ in 0..cases(16) {
+        emulator.clear_faults();
+        let value = |rng: &mut fastrand::Rng| match rng.u8(..) % 6 {
+            0 => rng.u64(0..=1).to_string(),
+            1 => rng.u64(2..100_000).to_string(),
+            2 => (now + rng.u64(0..=1)).to_string(),
+            3 => (now + rng.u64(5..100_000)).to_string(),
+            4 => [
+                "",
+                "-1",
+                "1.5",
+                "soon",
+                "Wed, 21 Oct 2015 07:28:00 GMT",
+                "99999999999999999999",
+            ][rng.usize(..6)]
+            .to_string(),
+            _ => (now.saturating_sub(rng.u64(0..1000))).to_string(),
+        };
+        let mut headers = serde_json::Map::new();
+        if rng.bool() {
+            headers.insert("Retry-After".into(), json!(value(&mut rng)));
+        }
+        if rng.bool() {
+            headers.insert("X-RateLimit-Reset".into(), json!(value(&mut rng)));
+        }
+        emulator
+            .add_fault(json!({"method": "GET", "path": list, "status": 429, "headers": headers}))
+            .expect("fault rule");
+        let started = std::time::Instant::now();
+        let outcome = api::list_domains(&online(&emulator, vec![("max_wait", PhpValue::Int(1))]));
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed < std::time::Duration::from_secs(4),
+            "{headers:?}: {elapsed:?}"
+        );
+        if let Err(e) = outcome {
+            assert_eq!(e.status(), Some(429), "{headers:?}: {e}");
+            assert!(e.to_string().contains("max_wait = 1 s"), "{headers:?}: {e}");
+        }
+    }
+}
+
+#[test]
+fn registrable_domains_agree_with_validation_and_are_canonical() {
+    let mut rng = rng(7);
+    let mut answers = 0;
+    for _ in 0..cases(5_000) {
+        let raw = random_bytes(&mut rng);
+        let valid = accepted(&raw, true).unwrap_or_else(|e| panic!("{raw:?}: {e}"));
+        match api::registrable_domain(&raw) {
+            Err(Error::Validation { field, .. }) => {
+                assert!(
+                    !valid,
+                    "{:?}: add accepts it",
+                    String::from_utf8_lossy(&raw)
+                );
+                assert_eq!(field, "domain");
+            }
+            Err(other) => panic!("{:?}: {other:?}", String::from_utf8_lossy(&raw)),
+            Ok(answer) => {
+                assert!(valid, "{:?}: add refuses it", String::from_utf8_lossy(&raw));
+                let Some(r) = answer else { continue };
+                answers += 1;
+                check_canonical(&r);
+                if let Ok(text) = std::str::from_utf8(&raw) {
+                    if text.is_ascii() {
+                        let lower = text.to_ascii_lowercase();
+                        let name = lower.strip_suffix('.').unwrap_or(&lower);
+                        assert!(
+                            name == r || name.ends_with(&format!(".{r}")),
+                            "{name} -> {r}"
+                        );
+                    }
+                }
+                let again = api::registrable_domain(r.as_bytes()).expect("canonical");
+                assert_eq!(again.as_deref(), Some(r.as_str()), "{r}");
+            }
+        }
+    }
+    assert!(answers > 50, "too few registrable answers: {answers}");
+    // ASCII names from the §5 generator: the answer is a label-suffix of the name.
+    for _ in 0..cases(5_000) {
+        let input = random_ascii_name(&mut rng);
+        if let Ok(Some(r)) = api::registrable_domain(input.as_bytes()) {
+            let lower = input.to_ascii_lowercase();
+            let name = lower.strip_suffix('.').unwrap_or(&lower);
+            assert!(
+                name == r || name.ends_with(&format!(".{r}")),
+                "{name} -> {r}"
+            );
+        }
     }
 }

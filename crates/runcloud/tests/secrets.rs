@@ -82,3 +82,88 @@ fn assert_no_secret_text(text: &str) {
         assert!(!text.contains(s), "{text}");
     }
 }
+
+/// 401/403/404 messages guide the operator by names and ids, never by values.
+#[test]
+fn error_guidance_names_kinds_and_ids_never_values() {
+    let emu = start(|c| c.apps = vec![(1, 1), (9, 4)]);
+    let wrong_token = with_options(v3(&emu), &[("api_token", "tok-WRONG-but-secret".into())]);
+    let e = api::test_connection(&wrong_token).unwrap_err();
+    let text = e.to_string();
+    assert_eq!(e.status(), Some(401));
+    for part in [
+        "GET /ping: 401 ",
+        "RunCloud rejected the v3 API token (option api_token)",
+        "Workspace > Settings > API Management, with the \"RunCloud API\" toggle on",
+        "profile menu > Settings > API Key",
+    ] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+    let e = api::list_domains(&v2_with_wrong_secret(&emu)).unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "RunCloud rejected the v2 API key and secret (options api_key and api_secret)"
+        ),
+        "{e}"
+    );
+    let mut constants_v2 = v2(&emu);
+    constants_v2
+        .constants
+        .retain(|(n, _)| n != "WU_RUNCLOUD_API_SECRET");
+    constants_v2
+        .constants
+        .push(("WU_RUNCLOUD_API_SECRET".into(), "sec-WRONG-xyz".into()));
+    let e = api::list_domains(&constants_v2).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("(WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET)"),
+        "{e}"
+    );
+
+    emu.add_fault(
+        serde_json::json!({"path":"/api/v3/servers/*/webapps/*/domains","status":403,
+        "body":format!("{{\"message\":\"API access is turned off for {TOKEN}.\"}}")}),
+    )
+    .unwrap();
+    let e = api::list_domains(&v3(&emu)).unwrap_err();
+    let text = e.to_string();
+    assert_eq!(e.status(), Some(403));
+    assert!(
+        text.contains("refused the v3 API token access to server 1"),
+        "{text}"
+    );
+    assert!(text.contains("Business or Enterprise plan"), "{text}");
+    assert!(text.contains("outside the token's workspace"), "{text}");
+
+    let e = api::list_domains(&with_options(v3(&emu), &[("app_id", 7.into())])).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("web app 7 was not found on server 1"),
+        "{e}"
+    );
+    let e = api::test_connection(&with_options(v3(&emu), &[("server_id", 5.into())])).unwrap_err();
+    assert!(e.to_string().contains("server 5 was not found"), "{e}");
+
+    for e in [
+        api::test_connection(&wrong_token).unwrap_err(),
+        api::list_domains(&v2_with_wrong_secret(&emu)).unwrap_err(),
+        api::list_domains(&constants_v2).unwrap_err(),
+    ] {
+        assert_no_secret(&e);
+        let text = format!("{e} {e:?}");
+        assert!(
+            !text.contains("tok-WRONG-but-secret") && !text.contains("sec-WRONG-xyz"),
+            "{text}"
+        );
+    }
+}
+
+fn v2_with_wrong_secret(emu: &runcloud_emulator::Emulator) -> CallInput {
+    with_options(
+        v2(emu),
+        &[
+            ("api_key", KEY.into()),
+            ("api_secret", "sec-WRONG-xyz".into()),
+        ],
+    )
+}

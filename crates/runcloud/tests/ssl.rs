@@ -94,3 +94,187 @@ fn ssl_failure_after_add_does_not_throw() {
         "{msg}"
     );
 }
+
+#[test]
+fn an_answer_without_id_is_no_certificate_and_other_shapes_fail_naming_the_endpoint() {
+    let emu = start(|_| {});
+    let ssl = "/api/v3/servers/*/webapps/*/ssl";
+    emu.add_fault(serde_json::json!({"method":"GET","path":ssl,"status":200,"body":r#"{"message":"SSL not installed!","foo":1}"#}))
+        .unwrap();
+    let added = api::add_domain(&v3(&emu), b"noid.example.com").unwrap();
+    assert_eq!(added.ssl.action, "none", "{:?}", added.ssl);
+    for body in ["[1]", "\"SSL not installed!\"", r#"{"id":"abc"}"#, "null"] {
+        emu.add_fault(serde_json::json!({"method":"GET","path":ssl,"status":200,"body":body}))
+            .unwrap();
+        let added =
+            api::add_domain(&v3(&emu), format!("f{}.example.com", body.len()).as_bytes()).unwrap();
+        assert_eq!(added.ssl.action, "failed", "{body}");
+        let msg = added.ssl.message.unwrap_or_default();
+        assert!(
+            msg.starts_with("GET /servers/1/webapps/1/ssl: "),
+            "{body}: {msg}"
+        );
+        emu.add_fault(serde_json::json!({"method":"GET","path":ssl,"status":200,"body":body}))
+            .unwrap();
+        let e = api::redeploy_ssl(&v3(&emu)).unwrap_err();
+        assert!(
+            e.to_string().starts_with("GET /servers/1/webapps/1/ssl: "),
+            "{e}"
+        );
+    }
+    // A 404 that blames the web app is not "no certificate".
+    emu.add_fault(serde_json::json!({"method":"GET","path":ssl,"status":404,"body":r#"{"message":"Web application not found."}"#}))
+        .unwrap();
+    let e = api::redeploy_ssl(&v3(&emu)).unwrap_err();
+    assert_eq!(e.status(), Some(404));
+    assert!(
+        e.to_string()
+            .contains("web app 1 was not found on server 1"),
+        "{e}"
+    );
+    // A 200 without id, for the redeploy too.
+    emu.add_fault(serde_json::json!({"method":"GET","path":ssl,"status":200,"body":r#"{"message":"SSL not installed!","foo":1}"#}))
+        .unwrap();
+    assert_eq!(api::redeploy_ssl(&v3(&emu)).unwrap().action, "none");
+}
+
+fn with_domain(emu: &runcloud_emulator::Emulator, domain: &str) -> runcloud::CallInput {
+    with_options(v3(emu), &[("domain", domain.into())])
+}
+
+#[test]
+fn redeploy_for_one_domain_in_every_mode() {
+    // Basic Let's Encrypt: redeploy the app's certificate (GET domains, GET ssl, PUT).
+    let emu = start(|c| {
+        c.ssl = SslMode::LetsEncrypt;
+        c.seed_domains = 2;
+    });
+    let out = api::redeploy_ssl(&with_domain(&emu, "SITE-2.example.test.")).unwrap();
+    assert_eq!(out.action, "redeployed");
+    assert_eq!(out.certificate_id, app_ssl(&emu)["basic"]["id"].as_u64());
+    let reqs = emu.requests();
+    assert_eq!(reqs.len(), 3, "{reqs:?}");
+    assert_eq!(
+        count(
+            &reqs,
+            "PUT",
+            &format!("/ssl/{}", out.certificate_id.unwrap())
+        ),
+        1
+    );
+
+    let emu = start(|c| {
+        c.ssl = SslMode::Custom;
+        c.seed_domains = 1;
+    });
+    assert_eq!(
+        api::redeploy_ssl(&with_domain(&emu, "site-1.example.test"))
+            .unwrap()
+            .action,
+        "skipped"
+    );
+    let emu = start(|c| {
+        c.ssl = SslMode::AdvancedAuto;
+        c.seed_domains = 1;
+    });
+    assert_eq!(
+        api::redeploy_ssl(&with_domain(&emu, "site-1.example.test"))
+            .unwrap()
+            .action,
+        "auto"
+    );
+    let emu = start(|c| c.seed_domains = 1);
+    assert_eq!(
+        api::redeploy_ssl(&with_domain(&emu, "site-1.example.test"))
+            .unwrap()
+            .action,
+        "none"
+    );
+}
+
+#[test]
+fn redeploy_for_one_advanced_domain_issues_then_redeploys_its_own_certificate() {
+    let emu = start(|c| {
+        c.ssl = SslMode::Advanced;
+        c.seed_domains = 1;
+    });
+    let input = with_domain(&emu, "site-1.example.test");
+    let first = api::redeploy_ssl(&input).unwrap();
+    assert_eq!(first.action, "issued", "{first:?}");
+    let own = &app_ssl(&emu)["domains"]["site-1.example.test"];
+    let own_id = own["id"].as_u64().unwrap();
+    emu.clear_requests();
+    let second = api::redeploy_ssl(&input).unwrap();
+    assert_eq!(second.action, "redeployed", "{second:?}");
+    assert_eq!(second.certificate_id, Some(own_id));
+    let reqs = emu.requests();
+    assert_eq!(
+        count(&reqs, "PUT", &format!("/ssl/{own_id}")),
+        1,
+        "{reqs:?}"
+    );
+    assert_eq!(count(&reqs, "POST", "/ssl"), 0);
+    assert_eq!(
+        app_ssl(&emu)["domains"]["site-1.example.test"]["redeploy_count"],
+        1
+    );
+}
+
+#[test]
+fn redeploy_for_one_domain_throws_runclouds_errors_and_names_a_missing_domain() {
+    let emu = start(|c| {
+        c.ssl = SslMode::LetsEncrypt;
+        c.seed_domains = 1;
+    });
+    emu.add_fault(
+        serde_json::json!({"method":"PUT","path":"/api/v3/servers/*/webapps/*/ssl/*","status":422,
+        "body":r#"{"message":"DNS problem: NXDOMAIN looking up A for blocked.example.com"}"#}),
+    )
+    .unwrap();
+    let e = api::redeploy_ssl(&with_domain(&emu, "site-1.example.test")).unwrap_err();
+    assert_eq!(e.status(), Some(422));
+    assert!(e.to_string().contains("blocked.example.com"), "{e}");
+
+    emu.clear_requests();
+    let e = api::redeploy_ssl(&with_domain(&emu, "elsewhere.example.com")).unwrap_err();
+    assert!(
+        matches!(e, runcloud::Error::Api { status: 404, .. }),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string().contains("elsewhere.example.com") && e.to_string().contains("1:1"),
+        "{e}"
+    );
+    assert!(!emu.requests().iter().any(|r| r.path.contains("/ssl")));
+
+    emu.clear_requests();
+    for bad in [
+        runcloud::PhpValue::from("http://x.example.com"),
+        runcloud::PhpValue::from("a b.com"),
+        runcloud::PhpValue::Int(5),
+        runcloud::PhpValue::Bool(true),
+    ] {
+        let input = with_options(v3(&emu), &[("domain", bad.clone())]);
+        let e = api::redeploy_ssl(&input).unwrap_err();
+        assert!(
+            matches!(e, runcloud::Error::Validation { ref field, .. } if field == "domain"),
+            "{bad:?}: {e:?}"
+        );
+    }
+    assert!(emu.requests().is_empty());
+}
+
+#[test]
+fn an_add_with_a_lets_encrypt_certificate_still_costs_three_requests() {
+    let emu = start(|c| {
+        c.ssl = SslMode::LetsEncrypt;
+        c.seed_domains = 1;
+    });
+    api::add_domain(&v3(&emu), b"three.example.com").unwrap();
+    let reqs = emu.requests();
+    let kinds: Vec<(String, bool)> = reqs
+        .iter()
+        .map(|r| (r.method.clone(), r.path.ends_with("/ssl")))
+        .collect();
+    assert_eq!(reqs.len(), 3, "{kinds:?}");
+}

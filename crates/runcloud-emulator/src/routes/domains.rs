@@ -11,8 +11,8 @@ use crate::routes::{change_app, domain_not_found, respond, with_app, AppKey};
 use crate::shared::Shared;
 use crate::state::{Domain, DOMAIN_TYPES, REDIRECTIONS};
 use crate::validation::{
-    check_domain_name, optional_boolean, present, required_boolean, required_choice, FieldErrors,
-    NameProblem,
+    check_domain_name, optional_boolean, optional_choice, present, required_boolean,
+    required_choice, FieldErrors, NameProblem,
 };
 
 /// [assumed] Laravel's `unique` message (shared/RUNCLOUD_API.md §2).
@@ -61,9 +61,13 @@ pub fn get(shared: &Shared, key: AppKey, domain_id: u64) -> Response {
 
 /// `POST .../domains`: one name per request [doc]; 200 and the new domain object [doc].
 ///
-/// [assumed] `name`, `www`, `redirection` and `type` are required: they are the fields of the
-/// documented request, and no default is documented for any of them. `wildcard` is optional
-/// (default false) and required for a `*.` name.
+/// Only `name` is required. Real clients that ran in production sent less than the documented
+/// request [seen: WP Ultimo 1.x/2.0 only `name`, form-encoded, without `Accept`; Ultimate
+/// Multisite 2.4.3 `name`, `www`, `redirection` without `type`; community SDKs only `name`],
+/// so RunCloud accepts it: `type` defaults to `alias`, `www` to false, `redirection` to `none`
+/// [assumed defaults]. An empty form value counts as not given [assumed: Laravel's stock
+/// ConvertEmptyStringsToNull]. `wildcard` is optional (default false) and required for a
+/// `*.` name [assumed].
 pub fn add(shared: &Shared, request: &Request, key: AppKey) -> Response {
     let fields = match body::fields(request) {
         Ok(fields) => fields,
@@ -71,19 +75,20 @@ pub fn add(shared: &Shared, request: &Request, key: AppKey) -> Response {
     };
     respond(change_app(shared, key, |world| {
         let mut errors = FieldErrors::default();
+        let fields = without_empty_strings(fields);
         let wildcard = optional_boolean(&fields, "wildcard", &mut errors);
         let name = required_name(&fields, wildcard.unwrap_or(false), &mut errors);
-        let www = required_boolean(&fields, "www", &mut errors);
-        let redirection = required_choice(&fields, "redirection", REDIRECTIONS, &mut errors);
-        let domain_type = required_choice(&fields, "type", DOMAIN_TYPES, &mut errors);
+        let www = optional_boolean(&fields, "www", &mut errors).unwrap_or(false);
+        let redirection = optional_choice(&fields, "redirection", REDIRECTIONS, &mut errors)
+            .unwrap_or_else(|| "none".to_string());
+        let domain_type = optional_choice(&fields, "type", DOMAIN_TYPES, &mut errors)
+            .unwrap_or_else(|| "alias".to_string());
         if let Some(name) = &name {
             if world.server_has_domain(key.server_id, name) {
                 errors.add("name", NAME_TAKEN);
             }
         }
-        let (Some(name), Some(www), Some(redirection), Some(domain_type), true) =
-            (name, www, redirection, domain_type, errors.is_empty())
-        else {
+        let (Some(name), true) = (name, errors.is_empty()) else {
             return Err(errors.into_response());
         };
         let domain = Domain {
@@ -100,6 +105,15 @@ pub fn add(shared: &Shared, request: &Request, key: AppKey) -> Response {
             .map_err(crate::routes::app_not_found)?;
         Ok(Response::json(200, &domain.to_json()))
     }))
+}
+
+/// Fields without the empty strings an HTML form or `http_build_query` sends for "nothing"
+/// [assumed: Laravel's stock middleware turns them into null, which counts as not given].
+fn without_empty_strings(fields: Map<String, Value>) -> Map<String, Value> {
+    fields
+        .into_iter()
+        .filter(|(_, value)| value.as_str() != Some(""))
+        .collect()
 }
 
 fn required_name(

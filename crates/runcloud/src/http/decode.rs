@@ -88,6 +88,20 @@ pub(crate) fn api_error(reply: &Reply) -> Error {
     }
 }
 
+/// RunCloud's own `message` of an error answer (empty when the JSON object has none); `None`
+/// when the body is not a JSON object (an error page in front of the API).
+pub(crate) fn runcloud_message(reply: &Reply) -> Option<String> {
+    match serde_json::from_slice::<Value>(&reply.body).ok()? {
+        Value::Object(obj) => Some(
+            obj.get("message")
+                .and_then(Value::as_str)
+                .map(clean)
+                .unwrap_or_default(),
+        ),
+        _ => None,
+    }
+}
+
 /// A 2xx answer whose JSON has the wrong shape.
 pub(crate) fn shape_error(method: Method, path: &str, expected: &str) -> Error {
     transport(
@@ -156,6 +170,7 @@ mod tests {
             body: body.as_bytes().to_vec(),
             location: None,
             attempts: 1,
+            gave_up: None,
         }
     }
 

@@ -3,9 +3,11 @@
 
 mod agent;
 mod decode;
+mod guidance;
 pub(crate) mod rate_limit;
 pub(crate) mod retry;
 mod tls;
+mod wait;
 
 use std::time::Duration;
 
@@ -17,7 +19,20 @@ use crate::error::{Error, Result};
 use crate::secret::Secret;
 
 use decode::decode;
-pub(crate) use decode::shape_error;
+pub(crate) use decode::{runcloud_message, shape_error};
+pub(crate) use guidance::blames_server_or_app;
+use guidance::Credential;
+use wait::{GaveUp, ServerWait, WaitBudget};
+pub(crate) use wait::{DEFAULT_MAX_WAIT, MAX_MAX_WAIT_SECS};
+
+/// [`wait::server_wait`] in whole seconds (for the fuzz targets).
+pub(crate) fn server_wait_secs(
+    retry_after: Option<&str>,
+    reset: Option<&str>,
+    now_unix: u64,
+) -> Option<u64> {
+    wait::server_wait(retry_after, reset, now_unix).map(|w| w.wait.as_secs())
+}
 
 /// Loads (and caches) the agent for a CA file: an unreadable or invalid bundle is a
 /// `Error::Config` naming WU_RUNCLOUD_CA_FILE or `ca_file`.
@@ -68,11 +83,18 @@ pub(crate) struct Reply {
     pub location: Option<String>,
     /// Attempts this request took (1..=3).
     pub attempts: u32,
+    /// Why it was not tried again although the status asked for it (added to the message).
+    pub gave_up: Option<GaveUp>,
 }
 
 impl Reply {
     pub(crate) fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+
+    /// Not tried again because the next wait did not fit in `max_wait`.
+    pub(crate) fn out_of_wait(&self) -> bool {
+        matches!(self.gave_up, Some(GaveUp::MaxWait { .. }))
     }
 }
 
@@ -85,6 +107,8 @@ pub(crate) struct Failed {
     pub retryable: bool,
     /// The request may have reached RunCloud and taken effect.
     pub maybe_processed: bool,
+    /// Not tried again because the next wait did not fit in `max_wait`.
+    pub out_of_wait: bool,
 }
 
 /// One configured connection to RunCloud for one call.
@@ -99,6 +123,10 @@ pub(crate) struct Client {
     /// Host and port, for messages ("cannot connect to manage.runcloud.io:443").
     authority: String,
     pace_key: String,
+    /// Which credential this is, for the guidance after a 401/403/404 (never its value).
+    credential: Credential,
+    /// What is left of the call's `max_wait`.
+    budget: WaitBudget,
 }
 
 impl std::fmt::Debug for Client {
@@ -143,7 +171,28 @@ impl Client {
             authorization,
             authority,
             pace_key: settings.api_root.clone(),
+            credential: Credential {
+                version: settings.version(),
+                from_options: settings.credentials_from_options,
+            },
+            budget: WaitBudget::new(settings.max_wait),
         })
+    }
+
+    /// Sleeps our own backoff before attempt `next_attempt` of a request the caller repeats
+    /// itself; false (no sleep) when it does not fit in `max_wait`.
+    pub(crate) fn backoff(&self, next_attempt: u32) -> bool {
+        self.budget.sleep(retry::backoff(next_attempt, None))
+    }
+
+    /// `error` with the note that the call stopped because its `max_wait` was used up.
+    pub(crate) fn out_of_wait(&self, error: Error) -> Error {
+        let note = GaveUp::MaxWait {
+            server: None,
+            max_wait: self.budget.max(),
+        }
+        .note();
+        with_note(error, &note)
     }
 
     /// A request whose answer must be a success: its JSON value, or the typed error.
@@ -161,9 +210,23 @@ impl Client {
         self.decode(&reply)
     }
 
-    /// [`decode`] with the credentials scrubbed from any error text.
+    /// [`decode`] with the credentials scrubbed from any error text, then what the operator
+    /// should check (401/403/404) and when to retry (a retryable status given up) added.
     pub(crate) fn decode(&self, reply: &Reply) -> Result<Value> {
-        decode(reply).map_err(|e| self.scrubbed(e))
+        decode(reply).map_err(|e| {
+            let mut e = self.scrubbed(e);
+            if let Error::Api { status, path, .. } = &e {
+                // Judged on RunCloud's own text, not on ours (which repeats the path).
+                let said = runcloud_message(reply).unwrap_or_default();
+                if let Some(text) = guidance::guidance(*status, path, &said, self.credential) {
+                    e = with_note(e, &text);
+                }
+            }
+            match &reply.gave_up {
+                Some(gave_up) => with_note(e, &gave_up.note()),
+                None => e,
+            }
+        })
     }
 
     fn scrubbed(&self, mut e: Error) -> Error {
@@ -204,7 +267,8 @@ impl Client {
         .map_err(|f| f.error)
     }
 
-    /// A request with retries and pacing; any HTTP status is an `Ok(Reply)`.
+    /// A request with retries and pacing; any HTTP status is an `Ok(Reply)`. Every wait
+    /// (pacer, RunCloud's, backoff) must fit in what is left of `max_wait` (wait.rs).
     pub(crate) fn call(
         &self,
         method: Method,
@@ -217,28 +281,42 @@ impl Client {
         let max_attempts = max_attempts.clamp(1, retry::MAX_ATTEMPTS);
         let mut attempt = 1;
         loop {
-            let sent_at = rate_limit::before_request(&self.pace_key);
+            // The pacer's wait is a prediction: when it does not fit, send now and let
+            // RunCloud decide.
+            self.budget
+                .sleep(rate_limit::wait_before_request(&self.pace_key));
+            let sent_at = std::time::Instant::now();
             let outcome = self.attempt(method, path, query, body, sent_at);
-            let (again, retry_after) = match &outcome {
-                Ok((reply, retry_after)) => (
+            let (again, server_wait) = match &outcome {
+                Ok((reply, server_wait)) => (
                     retry::retryable_status(reply.status)
                         && (retry == Retry::Idempotent
                             || retry::not_processed_status(reply.status)),
-                    *retry_after,
+                    *server_wait,
                 ),
                 Err(f) => (
                     f.retryable && (retry == Retry::Idempotent || !f.maybe_processed),
                     None,
                 ),
             };
+            let mut gave_up = None;
             if again && attempt < max_attempts {
-                attempt += 1;
-                std::thread::sleep(retry::backoff(attempt, retry_after));
-                continue;
+                let wait = retry::backoff(attempt + 1, server_wait.map(|w| w.wait));
+                if self.budget.sleep(wait) {
+                    attempt += 1;
+                    continue;
+                }
+                gave_up = Some(GaveUp::MaxWait {
+                    server: server_wait,
+                    max_wait: self.budget.max(),
+                });
+            } else if again {
+                gave_up = server_wait.map(GaveUp::Attempts);
             }
             return match outcome {
                 Ok((mut reply, _)) => {
                     reply.attempts = attempt;
+                    reply.gave_up = gave_up;
                     Ok(reply)
                 }
                 Err(mut f) => {
@@ -247,6 +325,10 @@ impl Client {
                         if let Error::Transport { message, .. } = &mut f.error {
                             message.push_str(&format!(" (after {attempt} attempts)"));
                         }
+                    }
+                    if let Some(gave_up) = gave_up {
+                        f.out_of_wait = true;
+                        f.error = with_note(f.error, &gave_up.note());
                     }
                     Err(f)
                 }
@@ -262,7 +344,7 @@ impl Client {
         query: &[(&str, String)],
         body: Option<&Value>,
         sent_at: std::time::Instant,
-    ) -> std::result::Result<(Reply, Option<Duration>), Failed> {
+    ) -> std::result::Result<(Reply, Option<ServerWait>), Failed> {
         let mut url = format!("{}{}", self.base, path);
         for (i, (k, v)) in query.iter().enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
@@ -324,7 +406,11 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
-        let retry_after = retry::parse_retry_after(header("retry-after").as_deref());
+        let server_wait = wait::server_wait(
+            header("retry-after").as_deref(),
+            header("x-ratelimit-reset").as_deref(),
+            wait::now_unix(),
+        );
         let location = header("location");
         rate_limit::after_response(
             &self.pace_key,
@@ -347,8 +433,9 @@ impl Client {
                 body,
                 location,
                 attempts: 1,
+                gave_up: None,
             },
-            retry_after,
+            server_wait,
         ))
     }
 
@@ -363,6 +450,7 @@ impl Client {
             attempts: 1,
             retryable: false,
             maybe_processed: false,
+            out_of_wait: false,
         }
     }
 
@@ -467,6 +555,7 @@ impl Client {
             attempts: 1,
             retryable,
             maybe_processed,
+            out_of_wait: false,
         }
     }
 }
@@ -486,6 +575,14 @@ fn tls_message(detail: &str, authority: &str) -> String {
     format!(
         "TLS error with {authority}: {detail} (the certificate must be trusted by the system store or WU_RUNCLOUD_CA_FILE)"
     )
+}
+
+/// `error` with `note` appended to its message (Api and Transport errors; others unchanged).
+pub(crate) fn with_note(mut error: Error, note: &str) -> Error {
+    if let Error::Api { message, .. } | Error::Transport { message, .. } = &mut error {
+        message.push_str(note);
+    }
+    error
 }
 
 pub(crate) fn transport(method: Method, path: &str, status: Option<u16>, what: String) -> Error {
@@ -543,6 +640,8 @@ mod tests {
             extra: vec![],
             ca_file: None,
             timeout: Duration::from_secs(1),
+            max_wait: DEFAULT_MAX_WAIT,
+            credentials_from_options: false,
         };
         let client = Client::new(&settings).unwrap();
         let reply = Reply {
@@ -552,6 +651,7 @@ mod tests {
             body: br#"{"message":"bad key key-abc","errors":{"k":["sec-xyz is wrong"]}}"#.to_vec(),
             location: None,
             attempts: 1,
+            gave_up: None,
         };
         let e = client.decode(&reply).unwrap_err();
         let text = format!("{e} {e:?} {client:?}");
@@ -559,7 +659,11 @@ mod tests {
             !text.contains("key-abc") && !text.contains("sec-xyz"),
             "{text}"
         );
-        assert!(e.to_string().ends_with("bad key <redacted>"));
+        assert!(
+            e.to_string()
+                .starts_with("GET /ping: 401 bad key <redacted> (RunCloud rejected the v2 API key and secret (WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET)."),
+            "{e}"
+        );
     }
 
     #[test]

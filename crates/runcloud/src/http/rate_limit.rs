@@ -19,6 +19,8 @@
 //!   waits for the upper bound. No wait is longer than the window (at most 120 s).
 //! - A 429 after the predicted reset means the window is longer than the upper bound: it
 //!   doubles.
+//! - The wait is the caller's to take, within its `max_wait`: a wait that does not fit is
+//!   skipped (see wait.rs).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -188,17 +190,15 @@ pub(crate) fn set_window(window: Duration) {
     lock().default_window = window.clamp(MIN_WINDOW, MAX_WINDOW);
 }
 
-/// Waits, when the budget of `key` (the API root) is (nearly) used up, as the model says.
-/// Returns the send time to hand to [`after_response`].
-pub(crate) fn before_request(key: &str) -> Instant {
+/// How long the budget of `key` (the API root) says the next request should wait (zero: go
+/// now). The caller waits, within its `max_wait` (wait.rs).
+pub(crate) fn wait_before_request(key: &str) -> Duration {
     let due = lock().budgets.get(key).and_then(Budget::next_allowed);
-    if let Some(due) = due {
-        let wait = due.saturating_duration_since(Instant::now());
-        if !wait.is_zero() {
-            std::thread::sleep(wait.min(MAX_WINDOW));
-        }
-    }
-    Instant::now()
+    due.map(|due| {
+        due.saturating_duration_since(Instant::now())
+            .min(MAX_WINDOW)
+    })
+    .unwrap_or_default()
 }
 
 /// Records the rate-limit headers of a response to a request sent at `sent_at`.
@@ -249,9 +249,7 @@ mod tests {
         assert_eq!(b.next_allowed(), None);
         let key = "test://left";
         after_response(key, Instant::now(), 200, Some("9"), Some("10"));
-        let t = Instant::now();
-        before_request(key);
-        assert!(t.elapsed() < 50 * MS);
+        assert_eq!(wait_before_request(key), Duration::ZERO);
     }
 
     #[test]
