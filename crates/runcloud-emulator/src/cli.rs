@@ -61,6 +61,10 @@ CONTROL PLANE (never under /api, no authentication):
     GET    /__emulator/faults         pending fault rules
     DELETE /__emulator/faults         drop all fault rules
     GET    /__emulator/connections    {\"accepted\":N}
+    GET    /__emulator/dns            {\"names\":{\"shop.example.com\":false}}: names set for certificate validation
+    POST   /__emulator/dns            {\"name\":\"shop.example.com\",\"points_here\":false} (default: every name points here)
+    GET    /__emulator/clock          {\"now\",\"unix\",\"offset_seconds\"}: the emulator clock (issuance windows)
+    POST   /__emulator/clock          {\"advance_seconds\":604800}
 ";
 
 /// What the command line asks for.
