@@ -18,7 +18,7 @@ INI_DIR     := $(CURDIR)/target/php-ini
 export WU_RUNCLOUD_EMULATOR_BIN := $(EMULATOR)
 export WU_RUNCLOUD_EXTENSION := $(EXT_SO)
 
-.PHONY: all deps build ini lint rust-test phpunit stubs stubs-check test demo install uninstall bench clean
+.PHONY: all deps build ini lint rust-test phpunit stubs stubs-check test e2e demo install uninstall bench clean
 
 all: build
 
@@ -54,7 +54,11 @@ stubs: deps
 stubs-check: deps
 	@scripts/stubs.sh check
 
-test: lint rust-test build stubs-check phpunit
+# The plugin in a real WordPress multisite on MariaDB, driven by headless Chromium (e2e/README.md).
+e2e: build
+	@e2e/run.sh
+
+test: lint rust-test build stubs-check phpunit e2e
 	@echo "make test: all checks passed"
 
 demo: ini
