@@ -54,13 +54,15 @@ if ( ! class_exists(__NAMESPACE__ . '\\RunCloud_Uninstaller', false)) {
 			}
 
 			foreach (get_networks(['fields' => 'ids']) as $network_id) {
-				$switched = switch_to_blog(get_main_site_id((int) $network_id));
+				$main_site = get_main_site_id((int) $network_id);
 
-				self::delete_jobs();
-
-				if ($switched) {
-					restore_current_blog();
+				if ( ! $main_site) {
+					continue;
 				}
+
+				switch_to_blog($main_site);
+				self::delete_jobs();
+				restore_current_blog();
 			}
 		}
 

@@ -37,7 +37,6 @@ class Browser:
         self.domain = domain
         self.screenshots = Path(screenshots)
         self.secrets = [s for s in secrets if s]
-        self.pages = []
         self.chromedriver = procs.start(f"chromedriver-{name}", [CHROMEDRIVER, "--port=0"])
         driver_port = self.chromedriver.wait_for_line(r"was started successfully on port (\d+)").group(1)
         profile = tempfile.mkdtemp(prefix=f"chromium-{name}-", dir=run_dir)
@@ -71,7 +70,6 @@ class Browser:
         self.driver.get(self.url(path))
         WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
         html = self.driver.page_source
-        self.pages.append(path)
         for secret in self.secrets:
             assert secret not in html, f"a secret appears in the HTML of {path}"
         for marker in ("Fatal error", "Parse error", "<b>Warning</b>:", "<b>Notice</b>:", "<b>Deprecated</b>:"):

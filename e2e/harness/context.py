@@ -36,8 +36,9 @@ class Context:
     # ---- lifecycle -------------------------------------------------------------------------
 
     def setup(self):
-        if self.out.exists():
-            shutil.rmtree(self.out)
+        with self.timed("previous run removed"):
+            if self.out.exists():
+                shutil.rmtree(self.out)
         self.logs.mkdir(parents=True)
         self.procs = Processes(self.logs)
         release = self.repo / "target" / "release"
@@ -73,6 +74,8 @@ class Context:
         self.browsers = {}
         if self.procs is not None:
             self.procs.stop_all()
+        if hasattr(self, "db"):
+            self.db.remove_socket_dir()
 
     @contextlib.contextmanager
     def timed(self, phase):

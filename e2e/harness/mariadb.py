@@ -4,7 +4,9 @@ without systemd, ready once it answers a query."""
 import getpass
 import os
 import socket
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from .procs import wait_for
@@ -26,7 +28,10 @@ class MariaDB:
     def __init__(self, procs, run_dir):
         self.procs = procs
         self.dir = Path(run_dir) / "mariadb"
+        # A Unix socket path holds at most 107 bytes: a deep checkout gets a short one in /tmp.
         self.socket = self.dir / "mysqld.sock"
+        if len(str(self.socket)) > 100:
+            self.socket = Path(tempfile.mkdtemp(prefix="wu-e2e-db-")) / "mysqld.sock"
         self.error_log = self.dir / "error.log"
         self.config = self.dir / "my.cnf"
         self.password = os.urandom(12).hex()
@@ -81,6 +86,11 @@ class MariaDB:
             f"GRANT ALL ON {self.DATABASE}.* TO '{self.USER}'@'localhost';"
         )
 
+    def remove_socket_dir(self):
+        """Removes the short socket directory made in /tmp, if one was (after the server stopped)."""
+        if not self.socket.is_relative_to(self.dir):
+            shutil.rmtree(self.socket.parent, ignore_errors=True)
+
     def query(self, sql, check=True):
         """Runs SQL as the server's root over the socket; returns the CompletedProcess."""
         result = subprocess.run(
@@ -91,8 +101,3 @@ class MariaDB:
         if check and result.returncode != 0:
             raise RuntimeError(f"mariadb: {sql}: {result.stderr}")
         return result
-
-    def log_tail(self, lines=40):
-        if not self.error_log.exists():
-            return ""
-        return "\n".join(self.error_log.read_text(errors="replace").splitlines()[-lines:])

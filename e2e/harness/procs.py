@@ -105,11 +105,6 @@ class Processes:
         self.started.append(process)
         return process
 
-    def stop(self, process):
-        process.stop()
-        if process in self.started:
-            self.started.remove(process)
-
     def stop_all(self):
         while self.started:
             self.started.pop().stop()

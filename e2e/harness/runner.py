@@ -50,7 +50,7 @@ class LogWatch:
         return chunks
 
 
-def php_problems(ctx, watch):
+def php_problems(watch):
     """Lines of PHP notices, warnings, errors or failed requests written during the scenario."""
     problems = []
     for path, text in watch.new_text():
@@ -80,7 +80,7 @@ def run(ctx, selected=None):
             ctx.reset()
             watch.mark()
             function(ctx)
-            problems = php_problems(ctx, watch)
+            problems = php_problems(watch)
             if problems:
                 raise AssertionError("PHP notices, warnings or errors under WP_DEBUG:\n" + "\n".join(problems))
             leaked = [f.name for f in ctx.log_files() if ctx.token in f.read_text(errors="replace")]

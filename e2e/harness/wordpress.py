@@ -138,7 +138,3 @@ class WordPress:
 
     def plugin_installed(self):
         return (self.plugins / PLUGIN_DIR_NAME / "wu-runcloud.php").exists()
-
-    @staticmethod
-    def wordpress_installed():
-        return DEBIAN_WORDPRESS.is_dir()

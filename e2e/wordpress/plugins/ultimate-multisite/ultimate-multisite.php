@@ -23,6 +23,7 @@ require_once __DIR__ . '/inc/class-domain.php';
 require_once __DIR__ . '/inc/class-domain-manager.php';
 require_once __DIR__ . '/inc/class-core-runcloud-calls.php';
 require_once __DIR__ . '/inc/host-providers-24.php';
+require_once __DIR__ . '/inc/class-admin-notices.php';
 require_once __DIR__ . '/inc/class-admin-menu.php';
 
 if ('2.4' === get_network_option(null, 'wu_e2e_um_generation', '2.5')) {

@@ -10,8 +10,6 @@ namespace WP_Ultimo;
 
 defined('ABSPATH') || exit;
 
-require_once __DIR__ . '/class-admin-notices.php';
-
 /**
  * The menu and its page.
  */
