@@ -3,8 +3,6 @@
 use serde_json::{json, Value};
 
 use crate::form;
-use crate::http::Response;
-use crate::validation::FieldErrors;
 
 /// Page size when `perPage` is not given [doc, v3 examples].
 pub const DEFAULT_PER_PAGE: usize = 20;
@@ -23,33 +21,26 @@ pub struct PageRequest {
 /// A `perPage` above 40 is clamped to 40, not refused [assumed: RunCloud documents 40 as the
 /// maximum, and a production WordPress plugin sends `perPage=50` and pages correctly [seen], so
 /// RunCloud does not refuse it; the clamped size is what `meta.pagination.per_page` reports,
-/// which a client that pages by `total_pages` follows]. `page`/`perPage` that are not positive
-/// integers are 422 [assumed: no real client sends them; being strict here catches a client bug].
-pub fn parse_page_request(query: &str) -> Result<PageRequest, Response> {
-    let mut errors = FieldErrors::default();
-    let page = positive_parameter(query, "page", 1, &mut errors);
-    let per_page = positive_parameter(query, "perPage", DEFAULT_PER_PAGE, &mut errors);
-    errors.into_result()?;
-    Ok(PageRequest {
-        page,
-        per_page: per_page.min(MAX_PER_PAGE),
-    })
+/// which a client that pages by `total_pages` follows]. A `page`/`perPage` that is not a
+/// positive integer (`0`, `-1`, `abc`, empty) falls back to its default, page 1 and 20
+/// [assumed: Laravel's paginator treats an invalid page as page 1; refusing it would make the
+/// emulator stricter than RunCloud for a client we have not seen].
+pub fn parse_page_request(query: &str) -> PageRequest {
+    PageRequest {
+        page: positive_parameter(query, "page").unwrap_or(1),
+        per_page: positive_parameter(query, "perPage")
+            .unwrap_or(DEFAULT_PER_PAGE)
+            .min(MAX_PER_PAGE),
+    }
 }
 
-fn positive_parameter(query: &str, name: &str, default: usize, errors: &mut FieldErrors) -> usize {
-    let Some(text) = form::query_value(query, name) else {
-        return default;
-    };
-    match text.parse::<usize>() {
-        Ok(value) if value >= 1 && text.bytes().all(|byte| byte.is_ascii_digit()) => value,
-        _ => {
-            errors.add(
-                name,
-                format!("The {name} must be an integer of at least 1."),
-            );
-            default
-        }
+/// The parameter when it is a positive integer written in digits.
+fn positive_parameter(query: &str, name: &str) -> Option<usize> {
+    let text = form::query_value(query, name)?;
+    if !text.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
     }
+    text.parse::<usize>().ok().filter(|value| *value >= 1)
 }
 
 /// `{"data": [...], "meta": {"pagination": {...}}}` for one page of `items`.
@@ -104,7 +95,7 @@ mod tests {
     use super::*;
 
     fn page(query: &str) -> Result<PageRequest, u16> {
-        parse_page_request(query).map_err(|response| response.status)
+        Ok(parse_page_request(query))
     }
 
     #[test]
@@ -126,8 +117,23 @@ mod tests {
         for (asked, served) in [("perPage=41", 40), ("perPage=50", 40), ("perPage=1000", 40)] {
             assert_eq!(page(asked).map(|p| p.per_page), Ok(served), "{asked}");
         }
-        for bad in ["perPage=0", "page=0", "page=x", "page=-1", "page=+2"] {
-            assert_eq!(page(bad), Err(422), "{bad}");
+        // Not positive integers: each falls back to its default, never a refusal.
+        for (bad, page_served, per_page_served) in [
+            ("perPage=0", 1, 20),
+            ("page=0", 1, 20),
+            ("page=x", 1, 20),
+            ("page=-1&perPage=5", 1, 5),
+            ("page=+2", 1, 20),
+            ("page=&perPage=", 1, 20),
+        ] {
+            assert_eq!(
+                page(bad),
+                Ok(PageRequest {
+                    page: page_served,
+                    per_page: per_page_served
+                }),
+                "{bad}"
+            );
         }
     }
 

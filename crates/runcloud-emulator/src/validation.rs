@@ -183,11 +183,11 @@ pub enum NameProblem {
     WildcardNotRequested,
 }
 
-/// Checks a domain name against shared/RUNCLOUD_API.md §5, strictly: the name must already be
-/// normalised (lower-case, no trailing dot, IDN as punycode A-labels).
+/// Checks a stored-form domain name (lower-case, no trailing dot: see `routes::domains`) against
+/// docs/RUNCLOUD_API.md §5; IDN must arrive as punycode A-labels.
 ///
-/// [assumed] RunCloud documents no rules; being strict here catches a client that forgot to
-/// normalise. A leading `*.` label is allowed only with `wildcard` (stored as `wildcard: 1`).
+/// [assumed] RunCloud documents no rules. A leading `*.` label is allowed only with `wildcard`
+/// (the POST route passes true: a `*.` name is a wildcard domain there).
 pub fn check_domain_name(name: &str, wildcard: bool) -> Result<(), NameProblem> {
     let (is_wildcard_name, host) = match name.strip_prefix("*.") {
         Some(rest) => (true, rest),

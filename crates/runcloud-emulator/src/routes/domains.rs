@@ -23,10 +23,7 @@ pub const NAME_TAKEN: &str = "The name has already been taken.";
 /// [assumed] `search=` filters names containing the text; RunCloud documents it only for the
 /// web-app list, so clients must not depend on it.
 pub fn list(shared: &Shared, request: &Request, key: AppKey) -> Response {
-    let page_request = match pagination::parse_page_request(&request.query) {
-        Ok(page_request) => page_request,
-        Err(invalid) => return invalid,
-    };
+    let page_request = pagination::parse_page_request(&request.query);
     let search = form::query_value(&request.query, "search").filter(|text| !text.is_empty());
     let host = request.header("host").unwrap_or(&shared.authority);
     let list_url = format!("{}://{host}{}", shared.scheme, request.path);
@@ -66,8 +63,12 @@ pub fn get(shared: &Shared, key: AppKey, domain_id: u64) -> Response {
 /// Multisite 2.4.3 `name`, `www`, `redirection` without `type`; community SDKs only `name`],
 /// so RunCloud accepts it: `type` defaults to `alias`, `www` to false, `redirection` to `none`
 /// [assumed defaults]. An empty form value counts as not given [assumed: Laravel's stock
-/// ConvertEmptyStringsToNull]. `wildcard` is optional (default false) and required for a
-/// `*.` name [assumed].
+/// ConvertEmptyStringsToNull]. `wildcard` is optional (default false); a `*.` name is stored as
+/// a wildcard domain with or without it [assumed: the documented request has no `wildcard`
+/// field, so RunCloud must recognise the name itself]. The name is stored lower-case without
+/// a trailing dot [assumed: host names are case-insensitive; refusing `Shop.Example.com.`
+/// would make the emulator stricter than RunCloud for a client we have not seen]; non-ASCII
+/// names are refused (punycode is required, see `validation::check_domain_name`).
 pub fn add(shared: &Shared, request: &Request, key: AppKey) -> Response {
     let fields = match body::fields(request) {
         Ok(fields) => fields,
@@ -76,8 +77,9 @@ pub fn add(shared: &Shared, request: &Request, key: AppKey) -> Response {
     respond(change_app(shared, key, |world| {
         let mut errors = FieldErrors::default();
         let fields = without_empty_strings(fields);
-        let wildcard = optional_boolean(&fields, "wildcard", &mut errors);
-        let name = required_name(&fields, wildcard.unwrap_or(false), &mut errors);
+        let name = required_name(&fields, &mut errors);
+        let wildcard = optional_boolean(&fields, "wildcard", &mut errors).unwrap_or(false)
+            || name.as_deref().is_some_and(|name| name.starts_with("*."));
         let www = optional_boolean(&fields, "www", &mut errors).unwrap_or(false);
         let redirection = optional_choice(&fields, "redirection", REDIRECTIONS, &mut errors)
             .unwrap_or_else(|| "none".to_string());
@@ -97,7 +99,7 @@ pub fn add(shared: &Shared, request: &Request, key: AppKey) -> Response {
             domain_type,
             www,
             redirection,
-            wildcard: wildcard.unwrap_or(false),
+            wildcard,
             created_at: clock::now_timestamp(),
         };
         let domain = world
@@ -116,15 +118,11 @@ fn without_empty_strings(fields: Map<String, Value>) -> Map<String, Value> {
         .collect()
 }
 
-fn required_name(
-    fields: &Map<String, Value>,
-    wildcard: bool,
-    errors: &mut FieldErrors,
-) -> Option<String> {
+fn required_name(fields: &Map<String, Value>, errors: &mut FieldErrors) -> Option<String> {
     let name = match present(fields, "name") {
         None => None,
         Some(Value::String(text)) if text.is_empty() => None,
-        Some(Value::String(text)) => Some(text.clone()),
+        Some(Value::String(text)) => Some(stored_form(text)),
         Some(_) => {
             errors.add("name", "The name must be a string.");
             return None;
@@ -134,20 +132,22 @@ fn required_name(
         errors.add("name", "The name field is required.");
         return None;
     };
-    match check_domain_name(&name, wildcard) {
+    // A `*.` name is a wildcard domain whether or not the request says so (see `add`).
+    match check_domain_name(&name, true) {
         Ok(()) => Some(name),
-        Err(NameProblem::Invalid) => {
+        Err(NameProblem::Invalid | NameProblem::WildcardNotRequested) => {
             errors.add("name", "The name format is invalid.");
             None
         }
-        Err(NameProblem::WildcardNotRequested) => {
-            // [assumed] shared/RUNCLOUD_API.md §5: a `*.` name needs `wildcard: true`.
-            errors.add(
-                "name",
-                "The name may only start with \"*.\" when wildcard is true.",
-            );
-            None
-        }
+    }
+}
+
+/// Lower-case (ASCII) without one trailing dot: how a name is stored and compared [assumed].
+fn stored_form(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    match lower.strip_suffix('.') {
+        Some(stripped) => stripped.to_string(),
+        None => lower,
     }
 }
 
