@@ -377,7 +377,7 @@ class RunCloud_Certificate_Job {
 				continue;
 			}
 
-			return $this->redeployed($target, $outcome, $pending, $due, $summary, $count);
+			return $this->redeployed($target, $outcome, $records, $pending, $due, $summary);
 		}
 
 		$summary['result'] = sprintf('parked %s; stopped after %d redeploys, the others are tried at the next run', implode(', ', $summary['parked']), self::MAX_ROUNDS);
@@ -392,20 +392,22 @@ class RunCloud_Certificate_Job {
 	 *
 	 * @param array $target  The target.
 	 * @param array $outcome The native result.
+	 * @param array $records The records on the app when the redeploy was sent.
 	 * @param array $pending Pending names.
 	 * @param array $due     Due names.
 	 * @param array $summary The summary.
-	 * @param int   $count   Names on the certificate.
 	 * @return array The summary.
 	 */
-	private function redeployed(array $target, array $outcome, array $pending, array $due, array $summary, int $count): array {
+	private function redeployed(array $target, array $outcome, array $records, array $pending, array $due, array $summary): array {
+
+		$count = RunCloud_Certificate_Names::count($records);
 
 		$action = (string) ($outcome['action'] ?? '');
 
 		if ('redeployed' === $action) {
 			$this->lifecycle->learn_mode($target, RunCloud_State::MODE_BASIC);
 
-			$summary['covered'] = $this->cover_all($target);
+			$summary['covered'] = $this->cover_all($target, array_keys($records));
 			$summary['result']  = sprintf('one redeploy (certificate %s, %d names) covers %d new name(s)%s', $outcome['certificate_id'] ?? '?', $count, count($summary['covered']), $summary['parked'] ? sprintf('; parked %s (DNS not ready)', implode(', ', $summary['parked'])) : '');
 
 			return $summary;
@@ -496,21 +498,23 @@ class RunCloud_Certificate_Job {
 	}
 
 	/**
-	 * A redeploy of the whole-app certificate succeeded: it covers every name on the app.
+	 * A redeploy of the whole-app certificate succeeded: it covers every name that was on the app
+	 * when it was sent (a name added by a concurrent event after that waits for the next run).
 	 *
 	 * @param array $target The target.
+	 * @param array $names  The names on the app when the redeploy was sent.
 	 * @return array The names newly covered.
 	 */
-	private function cover_all(array $target): array {
+	private function cover_all(array $target, array $names): array {
 
-		$key    = RunCloud_Config::key($target);
-		$now    = $this->clock->now();
-		$names  = [];
-		$record = $this->state->target($target);
+		$key     = RunCloud_Config::key($target);
+		$now     = $this->clock->now();
+		$covered = [];
+		$record  = $this->state->target($target);
 
 		$this->state->update_entries(
-			array_keys($this->state->entries_on($target)),
-			static function (string $name, ?array $entry) use ($key, $now, &$names): ?array {
+			array_intersect($names, array_keys($this->state->entries_on($target))),
+			static function (string $name, ?array $entry) use ($key, $now, &$covered): ?array {
 				if (null === $entry || ! isset($entry['t'][ $key ])) {
 					return $entry;
 				}
@@ -522,7 +526,7 @@ class RunCloud_Certificate_Job {
 				}
 
 				if (RunCloud_State::CERT_COVERED !== $t['cert']) {
-					$names[]    = $name;
+					$covered[]  = $name;
 					$t['since'] = $now;
 				}
 
@@ -543,12 +547,12 @@ class RunCloud_Certificate_Job {
 			$this->logger->domain((string) $name, sprintf('%s validates again: the certificate of %s covers it.', $name, $key));
 		}
 
-		foreach ($names as $name) {
+		foreach ($covered as $name) {
 			$this->notices->resolve(RunCloud_Admin_Notices::KIND_SSL_FAILED, $key, $name);
 			$this->logger->domain($name, sprintf('The SSL certificate of web app %s now covers %s.', $key, $name));
 		}
 
-		return $names;
+		return $covered;
 	}
 
 	/**

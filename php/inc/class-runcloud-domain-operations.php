@@ -197,8 +197,20 @@ class RunCloud_Domain_Operations {
 	 */
 	private function remove(string $op, string $domain, array $target): array {
 
-		$key = RunCloud_Config::key($target);
-		$id  = $this->state->remembered_id($target, $domain);
+		$key   = RunCloud_Config::key($target);
+		$entry = $this->state->target_entry($domain, $target);
+		$id    = $this->state->remembered_id($target, $domain);
+
+		if (null !== $entry && empty($entry['present'])) {
+			// The plugin took it off itself (parked while its DNS was not ready): nothing to send.
+			$this->state->forget_id($target, $domain);
+			$this->logger->info(sprintf('%s %s on %s: not on the app (taken off while its DNS was not ready), nothing to remove.', $op, $domain, $key));
+
+			return [
+				'removed' => false,
+				'domain'  => null,
+			];
+		}
 
 		if (null === $id && 'remove_subdomain' === $op) {
 			$wildcard = $this->wildcard_cover($domain, $target);

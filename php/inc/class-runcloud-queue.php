@@ -72,6 +72,27 @@ class RunCloud_Queue {
 	}
 
 	/**
+	 * Makes sure one run of $hook($job) is pending no later than $at: keeps a pending run that
+	 * comes earlier (it reschedules itself when it runs), moves a later one forward, adds one
+	 * when none is pending. One lookup: cheap enough for every add of a burst.
+	 *
+	 * @param string $hook The hook.
+	 * @param array  $job  The job's only argument (compared exactly).
+	 * @param int    $at   Latest time wanted.
+	 * @return int When the pending run is due.
+	 */
+	public function ensure(string $hook, array $job, int $at): int {
+
+		$next = as_next_scheduled_action($hook, [$job], self::GROUP);
+
+		if (is_int($next) && $next > 0 && $next <= $at) {
+			return $next;
+		}
+
+		return $this->reschedule($hook, $job, $at);
+	}
+
+	/**
 	 * Makes one run of $hook($job) pending, due at $at: keeps a pending run due then, moves any
 	 * other. A run in progress does not count (it may have read its work already).
 	 *

@@ -305,7 +305,7 @@ class RunCloud_Ssl_Lifecycle {
 
 		if ($schedule) {
 			$this->inventory->refresh_if_stale($target);
-			$this->schedule->reschedule($target);
+			$this->schedule->due_by($target, $due_at);
 		}
 	}
 
@@ -363,17 +363,17 @@ class RunCloud_Ssl_Lifecycle {
 		$this->state->inventory_forget($target, $domain);
 		$this->notices->resolve(RunCloud_Admin_Notices::KIND_SSL_FAILED, $key, $domain);
 
-		if ( ! isset($this->state->target($target)['blocking'][ $domain ])) {
-			return;
+		if (isset($this->state->target($target)['blocking'][ $domain ])) {
+			$this->unblock($target, $domain);
+			$this->logger->info(sprintf('%s, which blocked the certificate of %s, was removed: the names waiting are tried again soon.', $domain, $key));
+
+			if ($this->schedule->available()) {
+				$this->schedule->make_due($target, $this->clock->now() + $this->schedule->window());
+			}
 		}
 
-		$this->unblock($target, $domain);
-		$this->logger->info(sprintf('%s, which blocked the certificate of %s, was removed: the names waiting are tried again soon.', $domain, $key));
-
-		if ($this->schedule->available()) {
-			$this->schedule->make_due($target, $this->clock->now() + $this->schedule->window());
-			$this->schedule->reschedule($target);
-		}
+		// The job runs when the next name waiting is due; with none left, it is not queued.
+		$this->schedule->reschedule($target);
 	}
 
 	/**
@@ -426,7 +426,7 @@ class RunCloud_Ssl_Lifecycle {
 		$now     = $this->clock->now();
 		$due_at  = $now + $this->schedule->window();
 
-		if ('' === $name || ! $this->schedule->available()) {
+		if ('' === $name || ! $this->schedule->available() || ! $this->notices->is_extension_loaded()) {
 			return;
 		}
 

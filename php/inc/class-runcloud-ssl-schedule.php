@@ -302,6 +302,26 @@ class RunCloud_Ssl_Schedule {
 	}
 
 	/**
+	 * Makes sure the certificate job of $target runs by $at (not before a hold a blocking name
+	 * puts on it): after an add, without reading every name (a burst makes many adds).
+	 *
+	 * @param array $target The target.
+	 * @param int   $at     When the name just added is due.
+	 * @return int|null When the job runs, or null without a queue.
+	 */
+	public function due_by(array $target, int $at): ?int {
+
+		if ( ! $this->queue->available()) {
+			return null;
+		}
+
+		$hold = $this->state->target($target)['hold'];
+		$at   = max($at, is_array($hold) ? (int) ($hold['next_at'] ?? 0) : 0, $this->clock->now());
+
+		return $this->queue->ensure(self::JOB_HOOK, RunCloud_Config::target($target), $at);
+	}
+
+	/**
 	 * Makes sure the certificate job of $target runs when it next has work.
 	 *
 	 * @param array $target The target.
