@@ -497,6 +497,44 @@ final class SslLifecycleTest extends Plugin_Test_Case {
 		$this->assertSame([], State::$actions);
 	}
 
+	public function test_removing_a_parked_mapping_sends_nothing_and_forgets_it(): void {
+
+		$this->start_emulator();
+		$this->boot();
+		$this->emulator->set_dns('late.example.com', false);
+
+		Harness::map_and_fire('late.example.com', 2);
+		State::run_due(self::WINDOW);
+		$this->assertSame('parked', $this->cert('late.example.com'));
+
+		$seen = count($this->emulator->requests());
+		Harness::unmap_domain('late.example.com');
+		Harness::fire('wu_remove_domain', 'late.example.com', 2);
+
+		$this->assertSame([], array_slice($this->request_lines(), $seen), 'the plugin took it off itself: nothing to send');
+		$this->assertNull(RunCloud_Plugin::instance()->state()->entry('late.example.com'));
+		$this->assertSame([], State::$actions, 'no try left');
+	}
+
+	public function test_the_dns_hook_without_the_extension_does_nothing(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		$notices = new \WU_RunCloud\RunCloud_Admin_Notices(
+			static function () {
+				return false;
+			}
+		);
+		$plugin  = new RunCloud_Plugin(__FILE__, $notices);
+
+		Harness::map_domain('quiet.example.com', 2);
+		$plugin->lifecycle()->on_dns_propagated(State::$domains[0]);
+
+		$this->assertSame([], $this->emulator->requests());
+		$this->assertNull($plugin->state()->entry('quiet.example.com'));
+	}
+
 	public function test_the_dns_hook_adds_a_name_the_plugin_never_added(): void {
 
 		$this->start_emulator();
