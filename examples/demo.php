@@ -6,9 +6,14 @@
  *    connection with the native API.
  * 2. Boots a stand-in WordPress network running Ultimate Multisite (with its own core RunCloud
  *    integration present) plus our plugin, with the WU_RUNCLOUD_* constants pointing at the
- *    emulator as wp-config.php would, and drives the plugin's event handlers: map a domain,
- *    create a subdomain site, remove both, then `wp runcloud sync --dry-run`, printing the
- *    emulator's state after each step.
+ *    emulator as wp-config.php would, and drives the plugin's event handlers, printing the
+ *    emulator's state after each step: map a domain (the web app's certificate job redeploys a
+ *    window later), create a subdomain site, remove both; map a domain before its DNS points
+ *    here (emulator DNS control plane: Let's Encrypt refuses it, the plugin parks it, another
+ *    tenant still gets its certificate) and fix DNS (Ultimate Multisite's DNS check hook: it is
+ *    added back and covered); a burst of mappings covered by one redeploy; then
+ *    `wp runcloud sync --dry-run` and `wp runcloud status`. The stand-in Action Scheduler runs
+ *    the queued jobs as their time comes, on a clock it moves forward: nothing sleeps.
  */
 
 $root = dirname(__DIR__);

@@ -16,6 +16,9 @@
 defined('ABSPATH') || exit;
 
 // No autoloader (no Composer): every class RunCloud_Plugin wires, then the plugin itself.
+require_once __DIR__ . '/inc/class-runcloud-clock.php';
+require_once __DIR__ . '/inc/class-runcloud-request-context.php';
+require_once __DIR__ . '/inc/class-runcloud-queue.php';
 require_once __DIR__ . '/inc/class-runcloud-logger.php';
 require_once __DIR__ . '/inc/class-runcloud-state.php';
 require_once __DIR__ . '/inc/class-runcloud-admin-notices.php';
@@ -23,6 +26,13 @@ require_once __DIR__ . '/inc/class-runcloud-credentials.php';
 require_once __DIR__ . '/inc/class-runcloud-config.php';
 require_once __DIR__ . '/inc/class-runcloud-failure-policy.php';
 require_once __DIR__ . '/inc/class-runcloud-domain-operations.php';
+require_once __DIR__ . '/inc/class-runcloud-certificate-names.php';
+require_once __DIR__ . '/inc/class-runcloud-ssl-schedule.php';
+require_once __DIR__ . '/inc/class-runcloud-certificate-inventory.php';
+require_once __DIR__ . '/inc/class-runcloud-ssl-lifecycle.php';
+require_once __DIR__ . '/inc/class-runcloud-certificate-refusal.php';
+require_once __DIR__ . '/inc/class-runcloud-certificate-job.php';
+require_once __DIR__ . '/inc/class-runcloud-ssl-report.php';
 require_once __DIR__ . '/inc/class-runcloud-drift.php';
 require_once __DIR__ . '/inc/class-runcloud-connection-check.php';
 require_once __DIR__ . '/inc/class-runcloud-domain-sync.php';

@@ -108,6 +108,42 @@ final class CapabilityModuleTest extends Plugin_Test_Case {
 		$this->assertEquals(0, $this->record('example.com')['www'] ?? null);
 	}
 
+	public function test_main_only_www_follows_the_public_suffix_list_on_2_5(): void {
+
+		$this->start_emulator();
+		$this->boot25(['settings' => ['auto_create_www_subdomain' => 'main_only']]);
+
+		// UM's own check knows five multi-part suffixes: it takes example.org.uk for a subdomain.
+		$this->assertFalse(\WP_Ultimo\Managers\Domain_Manager::get_instance()->should_create_www_subdomain('example.org.uk'));
+
+		Harness::fire('wu_add_domain', 'example.org.uk', 2);
+		Harness::fire('wu_add_domain', 'shop.example.org.uk', 3);
+
+		$this->assertEquals(1, $this->record('example.org.uk')['www'] ?? null, 'a registrable domain is a main domain');
+		$this->assertEquals(0, $this->record('shop.example.org.uk')['www'] ?? null, 'below it is not');
+	}
+
+	public function test_main_only_falls_back_to_ultimate_multisite_without_an_answer_from_the_extension(): void {
+
+		$this->start_emulator();
+		$plugin = $this->boot25(['settings' => ['auto_create_www_subdomain' => 'main_only']]);
+
+		// An invalid name (the extension refuses it): Ultimate Multisite's own answer stands.
+		$this->assertNull(\WU_RunCloud\RunCloud_Domain_Operations::is_main_domain('not a domain'));
+		$this->assertTrue($plugin->operations()->wants_www('example.co.uk', 2));
+		$this->assertFalse($plugin->operations()->wants_www('www.example.co.uk', 2), 'never www.www.');
+
+		add_filter(
+			'wu_runcloud_www',
+			static function ($www, $domain) {
+				return 'forced.example.com' === $domain ? true : $www;
+			},
+			10,
+			2
+		);
+		$this->assertTrue($plugin->operations()->wants_www('forced.example.com', 2), 'the filter has the last word');
+	}
+
 	public function test_setup_needs_a_token_or_a_key_and_secret(): void {
 
 		$this->start_emulator();

@@ -170,31 +170,34 @@ final class CliTest extends Plugin_Test_Case {
 
 		$this->assertSame(0, Harness::cli('runcloud sync'), State::cli_text());
 
-		// Before: 5 x (POST domains + GET ssl + PUT ssl/{id}) = 15 requests, 5 issues.
+		// Before the lifecycle: 5 x (POST domains + GET ssl + PUT ssl/{id}) = 15 requests, 5 issues;
+		// then the first add with its SSL step + one batch redeploy = 9 requests, 2 issues.
 		$this->assertSame(
 			[
-				'POST domains', 'GET ssl', 'PUT ssl/{id}', // the first add, with its SSL step
-				'POST domains', 'POST domains', 'POST domains', 'POST domains', // ssl => false
-				'GET ssl', 'PUT ssl/{id}', // one redeploy for them all
+				'POST domains', 'POST domains', 'POST domains', 'POST domains', 'POST domains', // ssl => false
+				'GET ssl', 'PUT ssl/{id}', // the certificate job: one redeploy for them all
 			],
 			$this->sync_requests($seen),
 			$this->log_text()
 		);
+		$this->assertCount(1, $this->requests_matching('GET', '~/domains$~'), 'the drift listing is the only read of the domain list');
 
 		$basic = $this->emulator->state()['apps'][0]['ssl']['basic'];
 		foreach ($names as $name) {
 			$this->assertContains($name, $basic['covered_domains']);
 			$this->assertNotNull(\WU_RunCloud\RunCloud_Plugin::instance()->state()->remembered_id(['server_id' => 1, 'app_id' => 1], $name), "id of {$name} remembered");
 			$this->assertEquals(1, $this->record($name)['www'], "{$name} added with the www rule");
+			$this->assertSame('covered', \WU_RunCloud\RunCloud_Plugin::instance()->state()->target_entry($name, ['server_id' => 1, 'app_id' => 1])['cert']);
 		}
-		$this->assertSame(2, (int) $basic['redeploy_count']);
+		$this->assertSame(1, (int) $basic['redeploy_count']);
+		$this->assertSame(1, $this->emulator->issuance()['issued_count'], 'one Let\'s Encrypt certificate');
+		$this->assertSame([], State::$actions, 'no certificate job left queued: nothing waits');
 
 		$out = State::cli_text();
-		$this->assertStringContainsString('1:1: 5 domain(s) added; one SSL certificate redeploy (certificate ' . $basic['id'] . ') covers them all.', $out);
-		$this->assertStringContainsString('success: 5 change(s) applied. 5 domain(s) added, covered by 1 SSL certificate redeploy(s)', $out);
+		$this->assertStringContainsString('1:1: SSL: one redeploy (certificate ' . $basic['id'] . ', 10 names) covers 5 new name(s).', $out);
+		$this->assertStringContainsString('success: 5 change(s) applied. 5 domain(s) newly covered by SSL certificates.', $out);
 		$this->assertStringContainsString('d5.example.com on 1:1: added', $this->log_text());
-		$this->assertStringContainsString('SSL left to the batch (ssl => false)', $this->log_text());
-		$this->assertStringContainsString('sync: SSL certificate redeploy on 1:1 for 4 domain(s)', $this->log_text());
+		$this->assertStringContainsString('SSL left to the certificate job (ssl => false)', $this->log_text());
 		$this->assertStringNotContainsString(self::TOKEN, $this->log_text() . $out);
 	}
 
@@ -210,13 +213,13 @@ final class CliTest extends Plugin_Test_Case {
 		$this->assertSame(0, Harness::cli('runcloud sync'), State::cli_text());
 
 		foreach ($this->emulator->state()['apps'] as $app) {
-			$this->assertSame(2, (int) $app['ssl']['basic']['redeploy_count'], "app {$app['server_id']}:{$app['app_id']}");
+			$this->assertSame(1, (int) $app['ssl']['basic']['redeploy_count'], "app {$app['server_id']}:{$app['app_id']}");
 			foreach (['a.example.com', 'b.example.com', 'c.example.com'] as $name) {
 				$this->assertContains($name, $app['ssl']['basic']['covered_domains']);
 			}
 		}
-		$this->assertCount(4, $this->requests_matching('PUT', '#/ssl/\d+$#'));
-		$this->assertStringContainsString('success: 6 change(s) applied. 6 domain(s) added, covered by 2 SSL certificate redeploy(s)', State::cli_text());
+		$this->assertCount(2, $this->requests_matching('PUT', '#/ssl/\d+$#'));
+		$this->assertStringContainsString('success: 6 change(s) applied. 6 domain(s) newly covered by SSL certificates.', State::cli_text());
 	}
 
 	public function test_sync_with_one_missing_domain_needs_no_extra_redeploy(): void {
@@ -247,7 +250,13 @@ final class CliTest extends Plugin_Test_Case {
 		$this->assertSame(3, count(array_keys($requests, 'POST domains/{id}/ssl', true)));
 		$this->assertSame(3, count(array_keys($requests, 'POST domains', true)));
 		$this->assertNotContains('PUT ssl/{id}', $requests);
-		$this->assertStringContainsString('per-domain SSL (issued)', State::cli_text());
+		$this->assertStringContainsString('per-domain SSL: 3 of 3 name(s) covered', State::cli_text());
+
+		// The mode is learned: the next add takes its own SSL step (no certificate job).
+		$this->assertSame('advanced', \WU_RunCloud\RunCloud_Plugin::instance()->lifecycle()->mode(['server_id' => 1, 'app_id' => 1]));
+		Harness::fire('wu_add_domain', 'late.example.com', 9);
+		$this->assertArrayHasKey('late.example.com', $this->emulator->state()['apps'][0]['ssl']['domains']);
+		$this->assertSame([], State::$actions);
 	}
 
 	public function test_sync_without_a_certificate_adds_without_ssl_steps(): void {
@@ -257,54 +266,43 @@ final class CliTest extends Plugin_Test_Case {
 
 		$this->assertSame(0, Harness::cli('runcloud sync'));
 
-		// The first add finds no certificate (basic, then advanced mode read); nothing to redeploy.
-		$this->assertSame(['POST domains', 'GET ssl', 'GET ssl/advanced', 'POST domains', 'POST domains'], $this->sync_requests($seen));
+		// The certificate job finds no certificate (whole app, then advanced mode read for one name).
+		$this->assertSame(['POST domains', 'POST domains', 'POST domains', 'GET ssl', 'GET ssl', 'GET ssl/advanced'], $this->sync_requests($seen));
+		$this->assertSame('none', \WU_RunCloud\RunCloud_Plugin::instance()->state()->target_entry('d3.example.com', ['server_id' => 1, 'app_id' => 1])['cert']);
 		$this->assertStringContainsString('success: 3 change(s) applied.', State::cli_text());
+		$this->assertSame([], State::$actions);
 	}
 
-	public function test_sync_keeps_the_ssl_step_until_one_tells_the_mode(): void {
+	public function test_a_refused_final_redeploy_is_retried_like_any_other(): void {
 
-		$names = $this->missing_domains(4);
-		// The first add's redeploy fails (an SSL failure after the add is not an error and tells
-		// nothing): the second domain keeps its SSL step, which tells the mode; the others are batched.
+		$names = $this->missing_domains(3);
 		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 1, 'status' => 422, 'body' => '{"message":"Too many certificates already issued"}']);
-		$seen = count($this->emulator->requests());
 
-		$this->assertSame(0, Harness::cli('runcloud sync'), State::cli_text());
+		$this->assertSame(0, Harness::cli('runcloud sync'), 'the domains were added: the certificate is retried on schedule');
 
-		$this->assertSame(
-			['POST domains', 'GET ssl', 'PUT ssl/{id}', 'POST domains', 'GET ssl', 'PUT ssl/{id}', 'POST domains', 'POST domains', 'GET ssl', 'PUT ssl/{id}'],
-			$this->sync_requests($seen)
-		);
+		foreach ($names as $name) {
+			$this->assertContains($name, $this->emulator->domain_names(1, 1), 'added domains stay');
+			$this->assertSame('pending', \WU_RunCloud\RunCloud_Plugin::instance()->state()->target_entry($name, ['server_id' => 1, 'app_id' => 1])['cert']);
+		}
+		$this->assertSame(0, (int) $this->emulator->state()['apps'][0]['ssl']['basic']['redeploy_count']);
+
+		$out = State::cli_text();
+		$this->assertStringContainsString('1:1: SSL: not covered: ApiException HTTP 422: PUT /servers/1/webapps/1/ssl/900001: 422 Too many certificates already issued.', $out);
+		$this->assertStringContainsString('warning: 1:1: 3 domain(s) still wait for their certificate (d1.example.com, d2.example.com, d3.example.com): tried again on schedule.', $out);
+		$this->assertStringContainsString('success: 3 change(s) applied. 3 domain(s) still wait for a certificate', $out);
+		$this->assertStringNotContainsString(self::TOKEN, $out . $this->log_text());
+
+		$jobs = State::scheduled('wu_runcloud_certificate');
+		$this->assertCount(1, $jobs);
+		$this->assertSame(State::now() + 300, $jobs[0]['timestamp'], 'the first retry 5 min later');
+
+		State::run_due(300);
 
 		$basic = $this->emulator->state()['apps'][0]['ssl']['basic'];
 		foreach ($names as $name) {
 			$this->assertContains($name, $basic['covered_domains']);
 		}
-		$this->assertSame(2, (int) $basic['redeploy_count']);
-		$this->assertStringContainsString('the domain was added but SSL failed', $this->log_text());
-	}
-
-	public function test_a_failed_final_redeploy_is_reported_and_the_domains_stay(): void {
-
-		$names = $this->missing_domains(3);
-		// The first PUT (the first add's SSL step) goes through; the final redeploy is refused.
-		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 1, 'delay_ms' => 1]);
-		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 5, 'status' => 422, 'body' => '{"message":"Too many certificates already issued"}']);
-
-		$this->assertSame(1, Harness::cli('runcloud sync'));
-
-		foreach ($names as $name) {
-			$this->assertContains($name, $this->emulator->domain_names(1, 1), 'added domains stay');
-		}
-		$this->assertSame(1, (int) $this->emulator->state()['apps'][0]['ssl']['basic']['redeploy_count']);
-
-		$out = State::cli_text();
-		$this->assertStringContainsString('warning: SSL certificate redeploy for 2 new domain(s) (d2.example.com, d3.example.com) on 1:1: ApiException HTTP 422', $out);
-		$this->assertStringContainsString('Too many certificates already issued. The domains stay added', $out);
-		$this->assertStringContainsString('error: 3 change(s) applied, 1 failed', $out);
-		$this->assertStringContainsString('sync: SSL certificate redeploy for 2 new domain(s)', implode("\n", State::log_lines('error')));
-		$this->assertStringNotContainsString(self::TOKEN, $out . $this->log_text());
+		$this->assertSame(1, (int) $basic['redeploy_count']);
 	}
 
 	public function test_sync_dry_run_sends_no_write_with_many_missing_domains(): void {

@@ -6,7 +6,6 @@
 namespace WU_RunCloud_Tests\Plugin;
 
 use WU_RunCloud\RunCloud_Legacy_Provider;
-use WU_RunCloud\RunCloud_State;
 use WU_RunCloud_Stubs\Harness;
 use WU_RunCloud_Stubs\State;
 
@@ -30,12 +29,16 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 		$this->assertWithLog(null !== $record, 'the domain is on the app');
 		$this->assertEquals(1, $record['www'], 'www per the default setting (always)');
 		$this->assertSame('alias', $record['type']);
+		$this->assertSame(['POST /api/v3/servers/1/webapps/1/domains'], array_values(array_filter($this->request_lines(), static function ($line) {
+			return 0 !== strpos($line, 'GET');
+		})), 'the add itself sends no SSL step: the certificate job does');
+
+		State::run_due(60);
 
 		$ssl = $this->emulator->state()['apps'][0]['ssl']['basic'];
-		$this->assertContains('shop.example.com', $ssl['covered_domains'], 'the Let\'s Encrypt certificate was redeployed');
-
-		$ids = get_network_option(null, RunCloud_State::OPTION_DOMAIN_IDS);
-		$this->assertSame((int) $record['id'], $ids['1:1']['shop.example.com'], 'the RunCloud id is remembered');
+		$this->assertContains('shop.example.com', $ssl['covered_domains'], 'the Let\'s Encrypt certificate was redeployed by the certificate job');
+		$this->assertSame('covered', $plugin->state()->target_entry('shop.example.com', ['server_id' => 1, 'app_id' => 1])['cert']);
+		$this->assertSame((int) $record['id'], $plugin->state()->remembered_id(['server_id' => 1, 'app_id' => 1], 'shop.example.com'), 'the RunCloud id is remembered');
 
 		$before = count($this->emulator->requests());
 
@@ -54,7 +57,8 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 			$this->assertFalse('GET' === $request['method'] && preg_match('~/domains$~', $request['path']) === 1, 'no domain list read on removal');
 		}
 
-		$this->assertArrayNotHasKey('1:1', (array) get_network_option(null, RunCloud_State::OPTION_DOMAIN_IDS, []), 'the id is forgotten');
+		$this->assertNull($plugin->state()->entry('shop.example.com'), 'the id and the certificate state are forgotten');
+		$this->assertSame(1, (int) $this->emulator->state()['apps'][0]['ssl']['basic']['redeploy_count'], 'a removal never redeploys');
 		$this->assertSame([], State::log_lines('error'));
 	}
 
@@ -77,18 +81,31 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 		$this->assertSame([], State::log_lines('error'));
 	}
 
-	public function test_an_ssl_failure_after_the_add_is_a_warning_not_a_retry(): void {
+	public function test_a_failed_redeploy_is_retried_on_the_ssl_schedule(): void {
 
 		$this->start_emulator();
-		$this->boot();
+		$plugin = $this->boot();
 
-		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 3, 'status' => 500, 'body' => '{"message":"Let\'s Encrypt rate limit"}']);
+		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 1, 'status' => 500, 'body' => '{"message":"Let\'s Encrypt is down"}']);
 
 		Harness::fire('wu_add_domain', 'shop.example.com', 2);
+		State::run_due(60);
 
-		$this->assertNotNull($this->record('shop.example.com'));
-		$this->assertSame([], State::scheduled());
-		$this->assertStringContainsString('SSL failed', implode("\n", State::log_lines('warning')), $this->log_text());
+		$entry = $plugin->state()->target_entry('shop.example.com', ['server_id' => 1, 'app_id' => 1]);
+		$this->assertNotNull($this->record('shop.example.com'), 'the domain stays added');
+		$this->assertSame('pending', $entry['cert'], $this->log_text());
+		$this->assertSame(1, $entry['attempt']);
+		$this->assertStringContainsString('Let\'s Encrypt is down', $entry['reason']);
+		$this->assertSame([], State::scheduled(), 'no retry of the add itself');
+		$this->assertCount(1, State::scheduled('wu_runcloud_certificate'), 'the certificate job is due again');
+		$this->assertSame(State::now() + 300, State::scheduled('wu_runcloud_certificate')[0]['timestamp'], 'the next try 5 min later');
+		$this->assertStringContainsString('Try 1 of 12 failed; next try in 5 min', implode("\n", State::log_lines('warning')));
+
+		State::run_due(300);
+
+		$this->assertSame('covered', $plugin->state()->target_entry('shop.example.com', ['server_id' => 1, 'app_id' => 1])['cert'], $this->log_text());
+		$this->assertContains('shop.example.com', $this->emulator->state()['apps'][0]['ssl']['basic']['covered_domains']);
+		$this->assertSame([], State::$actions, 'nothing left to do');
 	}
 
 	public function test_subdomain_added_without_www_and_removed(): void {
@@ -159,6 +176,9 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 			'always, subdomain'      => ['always', 'blog.example.com', true],
 			'main_only, main domain' => ['main_only', 'example.com', true],
 			'main_only, co.uk'       => ['main_only', 'example.co.uk', true],
+			'main_only, org.uk (PSL)' => ['main_only', 'example.org.uk', true],
+			'main_only, below org.uk' => ['main_only', 'shop.example.org.uk', false],
+			'main_only, below co.uk' => ['main_only', 'shop.example.co.uk', false],
 			'main_only, subdomain'   => ['main_only', 'blog.example.com', false],
 			'never'                  => ['never', 'example.com', false],
 			'www. itself'            => ['always', 'www.example.org', false],
@@ -167,7 +187,7 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 
 	public function test_every_change_goes_to_the_extra_targets(): void {
 
-		$this->start_emulator(['--app', '1:1', '--app', '2:2', '--app', '3:3']);
+		$this->start_emulator(['--app', '1:1', '--app', '2:2', '--app', '3:3', '--ssl', 'letsencrypt']);
 		$this->boot(['constants' => ['WU_RUNCLOUD_EXTRA_TARGETS' => '2:2,3:3']]);
 
 		Harness::fire('wu_add_domain', 'shop.example.com', 2);
@@ -176,8 +196,13 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 			$this->assertContains('shop.example.com', $this->emulator->domain_names($n, $n), "on {$n}:{$n}");
 		}
 
-		$ids = get_network_option(null, RunCloud_State::OPTION_DOMAIN_IDS);
-		$this->assertSame(['1:1', '2:2', '3:3'], array_keys($ids));
+		$this->assertSame(['1:1', '2:2', '3:3'], array_keys(\WU_RunCloud\RunCloud_Plugin::instance()->state()->entry('shop.example.com')['t']));
+
+		State::run_due(60);
+
+		foreach ($this->emulator->state()['apps'] as $app) {
+			$this->assertContains('shop.example.com', $app['ssl']['basic']['covered_domains'] ?? [], "one certificate job per app: {$app['server_id']}:{$app['app_id']}");
+		}
 
 		Harness::fire('wu_remove_domain', 'shop.example.com', 2);
 

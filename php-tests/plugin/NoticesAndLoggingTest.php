@@ -108,6 +108,34 @@ final class NoticesAndLoggingTest extends Plugin_Test_Case {
 		$this->assertSame([], $plugin->notices()->get_errors());
 	}
 
+	public function test_failures_are_structured_records_that_go_with_their_cause(): void {
+
+		$this->start_emulator();
+		$plugin  = $this->boot();
+		$notices = $plugin->notices();
+
+		// A record written by an earlier version (no kind): a permanent failure.
+		update_network_option(null, RunCloud_Admin_Notices::OPTION_ERRORS, [['time' => 1, 'message' => 'old failure']]);
+
+		$notices->record_error('blocked by a.example.com', ['kind' => RunCloud_Admin_Notices::KIND_BLOCKING, 'domain' => 'a.example.com', 'target' => '1:1', 'reason' => 'DNS problem', 'action' => 'Point it back']);
+		$notices->record_error('still blocked by a.example.com', ['kind' => RunCloud_Admin_Notices::KIND_BLOCKING, 'domain' => 'a.example.com', 'target' => '1:1', 'reason' => 'DNS problem', 'action' => 'Point it back']);
+		$notices->record_error('b.example.com failed', ['kind' => RunCloud_Admin_Notices::KIND_SSL_FAILED, 'domain' => 'b.example.com', 'target' => '1:1', 'reason' => 'NXDOMAIN', 'action' => 'Fix DNS']);
+
+		$blocking = $notices->get_errors(RunCloud_Admin_Notices::KIND_BLOCKING);
+		$this->assertCount(1, $blocking, 'the same cause is recorded once');
+		$this->assertSame(['still blocked by a.example.com', 'blocking', 'a.example.com', '1:1', 'DNS problem', 'Point it back'], [$blocking[0]['message'], $blocking[0]['kind'], $blocking[0]['domain'], $blocking[0]['target'], $blocking[0]['reason'], $blocking[0]['action']]);
+		$this->assertSame('permanent', $notices->get_errors(RunCloud_Admin_Notices::KIND_PERMANENT)[0]['kind']);
+
+		$this->assertSame(['recent-failures', 'certificate-blocked', 'certificate-failed'], array_column($notices->get_notices(), 'id'));
+
+		$notices->clear_errors();
+		$this->assertSame(['certificate-blocked', 'certificate-failed'], array_column($notices->get_notices(), 'id'), 'a clean sync clears permanent failures only');
+
+		$notices->resolve(RunCloud_Admin_Notices::KIND_BLOCKING, '1:1', 'a.example.com');
+		$notices->resolve(RunCloud_Admin_Notices::KIND_SSL_FAILED, '2:2');
+		$this->assertSame(['certificate-failed'], array_column($notices->get_notices(), 'id'));
+	}
+
 	public function test_no_secret_in_any_log_line_notice_or_option(): void {
 
 		$this->start_emulator();

@@ -127,6 +127,29 @@ final class PluginLogSecretsTest extends Reliability_Test_Case {
 				$this->assertStringNotContainsString($form, $this->recorded(), "Basic credentials after '{$name}'");
 			}
 		}
+
+		// The SSL lifecycle: a covered name whose DNS moved away (blocking), a name whose DNS is
+		// never ready (parked, retried for days, failed), a refusal that quotes the credentials.
+		self::clear_faults($emulator);
+		Harness::map_domain('moved.example.com', 4);
+		Harness::fire('wu_add_domain', 'moved.example.com', 4);
+		State::run_due(90);
+		$emulator->set_dns('moved.example.com', false);
+		$emulator->set_dns('unready.example.com', false);
+		Harness::map_domain('unready.example.com', 5);
+		Harness::fire('wu_add_domain', 'unready.example.com', 5);
+		State::run_due(90);
+		// A refusal quoting the credentials of this setup back (only those can be known).
+		$echo = 'v2' === $version ? self::KEY . ' ' . self::SECRET : self::TOKEN;
+		$emulator->fault(['path' => $p . '/ssl/*', 'status' => 422, 'times' => 1, 'body' => json_encode(['message' => 'could not validate unready.example.com ' . $echo])]);
+		State::run_due(5 * 86400);
+		Harness::cli('runcloud status');
+		Harness::cli('runcloud sync');
+		$recorded = $this->recorded();
+		$this->assertStringContainsString('blocks the certificate', $recorded, 'the blocking scenario ran');
+		$this->assertStringContainsString('got no certificate after', $recorded, 'the last-try scenario ran');
+		$this->assertNoSecret($recorded, "plugin output after the SSL lifecycle scenarios ({$generation}, {$version})");
+
 		$this->assertNotEmpty(State::$logs, 'the plugin logged nothing: the scenarios did not run');
 		$this->assertNotEmpty(State::log_lines('error'), 'no failure was logged: the faults did not reach the plugin');
 	}

@@ -10,25 +10,10 @@ namespace WU_RunCloud;
 defined('ABSPATH') || exit;
 
 /**
- * Checks the connection and repairs drift between the network and RunCloud.
+ * Checks the connection, shows the domains and certificates per web app, and repairs drift
+ * between the network and RunCloud through the same lifecycle as the domain events.
  */
 class RunCloud_CLI {
-
-	/**
-	 * SSL outcomes of an add (with its SSL step) that show the app is in basic mode with a Let's
-	 * Encrypt certificate: one redeploy after the batch covers every domain added without one.
-	 */
-	const SSL_BATCH_REDEPLOY = ['redeployed'];
-
-	/**
-	 * Basic mode without anything to redeploy (no certificate, or one only its owner renews).
-	 */
-	const SSL_BATCH_NOTHING = ['none', 'skipped'];
-
-	/**
-	 * Advanced (per-domain) mode: every domain needs the add's own SSL step.
-	 */
-	const SSL_PER_DOMAIN = ['issued', 'auto'];
 
 	/**
 	 * The configuration.
@@ -52,11 +37,53 @@ class RunCloud_CLI {
 	private $drift;
 
 	/**
-	 * The operations on one target.
+	 * The domain events (an add with its certificate lifecycle).
+	 *
+	 * @var RunCloud_Domain_Sync
+	 */
+	private $sync;
+
+	/**
+	 * The operations (orphan removal).
 	 *
 	 * @var RunCloud_Domain_Operations
 	 */
 	private $operations;
+
+	/**
+	 * The SSL lifecycle.
+	 *
+	 * @var RunCloud_Ssl_Lifecycle
+	 */
+	private $lifecycle;
+
+	/**
+	 * The certificate job.
+	 *
+	 * @var RunCloud_Certificate_Job
+	 */
+	private $job;
+
+	/**
+	 * The app's domain list and the names on its certificate.
+	 *
+	 * @var RunCloud_Certificate_Inventory
+	 */
+	private $inventory;
+
+	/**
+	 * The SSL report.
+	 *
+	 * @var RunCloud_Ssl_Report
+	 */
+	private $report;
+
+	/**
+	 * The remembered state.
+	 *
+	 * @var RunCloud_State
+	 */
+	private $state;
 
 	/**
 	 * The failure policy (describes exceptions).
@@ -82,23 +109,23 @@ class RunCloud_CLI {
 	/**
 	 * Constructor.
 	 *
-	 * @param RunCloud_Config            $config     The configuration.
-	 * @param RunCloud_Connection_Check  $connection The connection test.
-	 * @param RunCloud_Drift             $drift      The drift report.
-	 * @param RunCloud_Domain_Operations $operations The operations.
-	 * @param RunCloud_Failure_Policy    $policy     The failure policy.
-	 * @param RunCloud_Admin_Notices     $notices    The notices.
-	 * @param RunCloud_Logger            $logger     The logger.
+	 * @param RunCloud_Plugin $plugin The plugin (every shared object).
 	 */
-	public function __construct(RunCloud_Config $config, RunCloud_Connection_Check $connection, RunCloud_Drift $drift, RunCloud_Domain_Operations $operations, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Logger $logger) {
+	public function __construct(RunCloud_Plugin $plugin) {
 
-		$this->config     = $config;
-		$this->connection = $connection;
-		$this->drift      = $drift;
-		$this->operations = $operations;
-		$this->policy     = $policy;
-		$this->notices    = $notices;
-		$this->logger     = $logger;
+		$this->config     = $plugin->config();
+		$this->connection = $plugin->connection();
+		$this->drift      = $plugin->drift();
+		$this->sync       = $plugin->sync();
+		$this->operations = $plugin->operations();
+		$this->lifecycle  = $plugin->lifecycle();
+		$this->job        = $plugin->certificate_job();
+		$this->inventory  = $plugin->inventory();
+		$this->report     = $plugin->report();
+		$this->state      = $plugin->state();
+		$this->policy     = $plugin->policy();
+		$this->notices    = $plugin->notices();
+		$this->logger     = $plugin->logger();
 	}
 
 	/**
@@ -135,7 +162,10 @@ class RunCloud_CLI {
 	}
 
 	/**
-	 * Compares, for each web app, the domains on RunCloud with the domains mapped in the network.
+	 * For each web app: the domains on RunCloud against those the network maps, the SSL mode,
+	 * the names its certificate would hold (of 100), the names blocking it, and each domain's
+	 * certificate state (covered / pending with next try / parked waiting for DNS / blocking /
+	 * failed with reason / none / custom / auto).
 	 *
 	 * ## EXAMPLES
 	 *
@@ -156,12 +186,21 @@ class RunCloud_CLI {
 		}
 
 		$drift = 0;
+		$rows  = $this->report->domains()['rows'];
 
 		foreach ($report as $row) {
-			\WP_CLI::log(sprintf('%s: %d domain(s) on RunCloud, %d missing, %d orphan(s), %d protected', $row['key'], $row['present'], count($row['missing']), count($row['orphans']), count($row['protected'])));
+			$target  = $row['target'];
+			$key     = $row['key'];
+			$parked  = $this->parked($row);
+			$missing = count($row['missing']) - count($parked);
+
+			// The listing just made is the app's domain list.
+			$this->inventory->refresh($target, $row['records']);
+
+			\WP_CLI::log(sprintf('%s: %d domain(s) on RunCloud, %d missing, %d orphan(s), %d protected', $key, $row['present'], $missing, count($row['orphans']), count($row['protected'])));
 
 			foreach (array_keys($row['missing']) as $name) {
-				\WP_CLI::log(sprintf('  missing  %s', $name));
+				\WP_CLI::log(sprintf(isset($parked[ $name ]) ? '  parked   %s (waiting for DNS: the certificate job adds it back)' : '  missing  %s', $name));
 			}
 
 			foreach (array_keys($row['orphans']) as $name) {
@@ -172,7 +211,9 @@ class RunCloud_CLI {
 				\WP_CLI::log(sprintf('  kept     %s', $name));
 			}
 
-			$drift += count($row['missing']) + count($row['orphans']);
+			$this->print_ssl($target, $rows);
+
+			$drift += $missing + count($row['orphans']);
 		}
 
 		if ($drift) {
@@ -183,14 +224,77 @@ class RunCloud_CLI {
 	}
 
 	/**
+	 * The SSL lines of one web app.
+	 *
+	 * @param array $target The target.
+	 * @param array $rows   RunCloud_Ssl_Report::domains() rows.
+	 * @return void
+	 */
+	private function print_ssl(array $target, array $rows): void {
+
+		$summary = $this->report->target($target);
+		$key     = $summary['key'];
+		$modes   = [
+			RunCloud_State::MODE_BASIC    => 'basic (one Let\'s Encrypt certificate for the whole web app)',
+			RunCloud_State::MODE_ADVANCED => 'advanced (a certificate per domain)',
+			RunCloud_State::MODE_AUTO     => 'advanced with autoSSL (RunCloud issues them)',
+			RunCloud_State::MODE_CUSTOM   => 'custom certificate',
+			RunCloud_State::MODE_NONE     => 'no certificate',
+		];
+		$limit   = '';
+
+		if ($summary['names'] > $summary['limit']) {
+			$limit = ' (over the limit: switch the web app to advanced SSL)';
+		} elseif ($summary['names'] >= $summary['warn_at']) {
+			$limit = ' (near the limit: advanced SSL goes past it)';
+		}
+
+		\WP_CLI::log(sprintf('%s: SSL %s; a whole-app certificate holds %d of %d names%s', $key, $modes[ $summary['mode'] ] ?? 'mode not known yet', $summary['names'], $summary['limit'], $limit));
+
+		foreach ($summary['blocking'] as $name => $blocking) {
+			\WP_CLI::log(sprintf('%s: blocking the certificate: %s (%s)', $key, $name, $blocking['reason'] ?? '?'));
+		}
+
+		foreach ($rows as $row) {
+			if ( ! isset($row['targets'][ $key ])) {
+				continue;
+			}
+
+			$t = $row['targets'][ $key ];
+
+			\WP_CLI::log(sprintf('  ssl      %s  %s; %s', $row['name'], $t['present'] ? 'on the app' : 'not on the app', $t['label']));
+		}
+	}
+
+	/**
+	 * The missing names of a drift row that are parked (off the app on purpose, waiting for DNS).
+	 *
+	 * @param array $row A drift report row.
+	 * @return array name => true.
+	 */
+	private function parked(array $row): array {
+
+		$parked = [];
+
+		foreach (array_keys($row['missing']) as $name) {
+			$t = $this->state->target_entry((string) $name, $row['target']);
+
+			if (null !== $t && RunCloud_State::CERT_PARKED === ($t['cert'] ?? null) && empty($t['present'])) {
+				$parked[ $name ] = true;
+			}
+		}
+
+		return $parked;
+	}
+
+	/**
 	 * Adds what the network maps and RunCloud lacks; optionally removes what the network no longer
 	 * maps. Never removes the web app's primary domain, a wildcard domain or the network's domain.
 	 *
-	 * SSL, per web app: the first domain created goes through the add's own SSL step, whose outcome
-	 * tells the app's SSL mode. With a Let's Encrypt certificate (basic mode) the other domains are
-	 * added without an SSL step and one certificate redeploy at the end covers them all; with no
-	 * certificate or a custom one, nothing more is done; in advanced (per-domain) mode every domain
-	 * keeps its own SSL step.
+	 * Adds go through the same lifecycle as the domain events; then, per web app, the
+	 * certificate job runs at once for every name waiting, parked names (DNS not ready) included:
+	 * with a Let's Encrypt certificate for the whole app, one redeploy covers them all. What it
+	 * does not cover is retried on the lifecycle's schedule.
 	 *
 	 * ## OPTIONS
 	 *
@@ -221,27 +325,29 @@ class RunCloud_CLI {
 			return;
 		}
 
-		$done      = 0;
-		$failures  = 0;
-		$redeploys = 0;
-		$covered   = 0;
-		$prefix    = $dry_run ? 'would ' : '';
+		$done     = 0;
+		$failures = 0;
+		$covered  = 0;
+		$waiting  = 0;
+		$prefix   = $dry_run ? 'would ' : '';
 
 		foreach ($report as $row) {
 			$target = $row['target'];
+			$parked = $this->parked($row);
+
+			if ( ! $dry_run) {
+				// The listing just made is the app's domain list: no other read for the names count.
+				$this->inventory->refresh($target, $row['records']);
+			}
 
 			\WP_CLI::log(sprintf('%s: %d domain(s) on RunCloud, %d missing, %d orphan(s)', $row['key'], $row['present'], count($row['missing']), count($row['orphans'])));
 
-			// SSL mode of this app: null until a created domain's own SSL step tells it.
-			$mode     = null;
-			$created  = [];
-			$deferred = [];
-			$left     = count($row['missing']);
-
 			foreach ($row['missing'] as $name => $info) {
-				--$left;
+				if (isset($parked[ $name ])) {
+					\WP_CLI::log(sprintf('%s: %stry %s again (parked while its DNS was not ready)', $row['key'], $prefix, $name));
 
-				$op = 'subdomain' === $info['kind'] ? 'add_subdomain' : 'add_domain';
+					continue;
+				}
 
 				\WP_CLI::log(sprintf('%s: %sadd %s', $row['key'], $prefix, $name));
 
@@ -249,28 +355,12 @@ class RunCloud_CLI {
 					continue;
 				}
 
-				$with_ssl = null === $mode || 'per_domain' === $mode;
-
 				try {
-					$result = $this->operations->apply($op, (string) $name, (int) $info['site_id'], $target, $with_ssl);
+					$this->sync->apply('subdomain' === $info['kind'] ? 'add_subdomain' : 'add_domain', (string) $name, (int) $info['site_id'], $target);
 					++$done;
 				} catch (\Throwable $e) {
 					++$failures;
-					$this->warn($e, $name, $row['key']);
-
-					continue;
-				}
-
-				if (empty($result['created'])) {
-					continue;
-				}
-
-				$created[] = (string) $name;
-
-				if ( ! $with_ssl) {
-					$deferred[] = (string) $name;
-				} elseif (null === $mode) {
-					$mode = $this->ssl_mode($result, $row['key'], (string) $name, $left > 0);
+					$this->warn($e, (string) $name, $row['key']);
 				}
 			}
 
@@ -289,35 +379,23 @@ class RunCloud_CLI {
 
 				try {
 					$this->operations->remove_record($record, $target);
+					$this->lifecycle->after_remove((string) $name, $target);
 					++$done;
 				} catch (\Throwable $e) {
 					++$failures;
-					$this->warn($e, $name, $row['key']);
+					$this->warn($e, (string) $name, $row['key']);
 				}
 			}
 
-			if ('redeploy' !== $mode || ! $deferred) {
+			if ($dry_run) {
 				continue;
 			}
 
-			// One Let's Encrypt issue for every domain added without its own SSL step.
-			try {
-				$outcome = $this->operations->redeploy_ssl($target, $deferred);
-			} catch (\Throwable $e) {
-				++$failures;
-				$this->warn($e, sprintf('SSL certificate redeploy for %d new domain(s) (%s)', count($deferred), implode(', ', $deferred)), $row['key'], 'The domains stay added but may lack SSL, and a new sync will not retry this: redeploy the web app\'s certificate in RunCloud (Web Application > SSL/TLS).');
+			$summary  = $this->job->run($target, true);
+			$covered += count($summary['covered']);
+			$waiting += count($summary['waiting']) + count($summary['parked']);
 
-				continue;
-			}
-
-			if ('redeployed' === ($outcome['action'] ?? '')) {
-				++$redeploys;
-				$covered += count($created);
-
-				\WP_CLI::log(sprintf('%s: %d domain(s) added; one SSL certificate redeploy%s covers them all.', $row['key'], count($created), isset($outcome['certificate_id']) ? ' (certificate ' . $outcome['certificate_id'] . ')' : ''));
-			} else {
-				\WP_CLI::warning(sprintf('%s: SSL certificate redeploy for %d new domain(s): %s', $row['key'], count($deferred), RunCloud_Domain_Operations::describe_ssl($outcome)));
-			}
+			$this->print_job($row['key'], $summary);
 		}
 
 		if ($dry_run) {
@@ -334,45 +412,35 @@ class RunCloud_CLI {
 
 		$this->notices->clear_errors();
 
-		$ssl = $redeploys ? sprintf(' %d domain(s) added, covered by %d SSL certificate redeploy(s) (one per web app).', $covered, $redeploys) : '';
-
-		\WP_CLI::success(sprintf('%d change(s) applied.', $done) . $ssl);
+		\WP_CLI::success(sprintf('%d change(s) applied.', $done) . ($covered ? sprintf(' %d domain(s) newly covered by SSL certificates.', $covered) : '') . ($waiting ? sprintf(' %d domain(s) still wait for a certificate, retried on schedule (see `wp runcloud status`).', $waiting) : ''));
 	}
 
 	/**
-	 * The SSL mode an add's own SSL step reveals: 'redeploy' (a Let's Encrypt certificate: batch the
-	 * others, redeploy once), 'basic' (no certificate or a custom one, nothing to redeploy: batch the others),
-	 * 'per_domain' (advanced mode: every domain keeps its SSL step), or null when it tells nothing
-	 * (a failed SSL step: the next domain keeps its SSL step and tells again).
+	 * What a certificate job run did, for the console.
 	 *
-	 * @param array  $result The native add result.
-	 * @param string $key    The target key.
-	 * @param string $domain The domain.
-	 * @param bool   $more   Whether more domains are to be added to this app (for the output).
-	 * @return string|null
+	 * @param string $key     The target key.
+	 * @param array  $summary RunCloud_Certificate_Job::run()'s summary.
+	 * @return void
 	 */
-	private function ssl_mode(array $result, string $key, string $domain, bool $more): ?string {
+	private function print_job(string $key, array $summary): void {
 
-		$action = (string) ($result['ssl']['action'] ?? '');
-		$mode   = null;
-		$line   = '';
-
-		if (in_array($action, self::SSL_BATCH_REDEPLOY, true)) {
-			$mode = 'redeploy';
-			$line = sprintf('%s: the web app has a Let\'s Encrypt certificate: the other domains are added without their own SSL step, then one certificate redeploy covers them all.', $key);
-		} elseif (in_array($action, self::SSL_BATCH_NOTHING, true)) {
-			$mode = 'basic';
-			$line = sprintf('%s: SSL %s for %s: the other domains are added without an SSL step.', $key, $action, $domain);
-		} elseif (in_array($action, self::SSL_PER_DOMAIN, true)) {
-			$mode = 'per_domain';
-			$line = sprintf('%s: the web app uses per-domain SSL (%s): every domain gets its own certificate.', $key, $action);
+		if ('nothing to do' === $summary['result']) {
+			return;
 		}
 
-		if ($more && '' !== $line) {
-			\WP_CLI::log($line);
+		\WP_CLI::log(sprintf('%s: SSL: %s.', $key, $summary['result']));
+
+		foreach ($summary['parked'] as $name) {
+			\WP_CLI::warning(sprintf('%s: %s does not validate for Let\'s Encrypt yet (DNS not ready): taken off the app for now, tried again on schedule.', $key, $name));
 		}
 
-		return $mode;
+		if (null !== $summary['blocking']) {
+			\WP_CLI::warning(sprintf('%s: %s blocks the SSL certificate of the web app: point its DNS back at the server or remove it (see `wp runcloud status`).', $key, $summary['blocking']));
+		}
+
+		if ($summary['waiting']) {
+			\WP_CLI::warning(sprintf('%s: %d domain(s) still wait for their certificate (%s): tried again on schedule.', $key, count($summary['waiting']), implode(', ', array_slice($summary['waiting'], 0, 10))));
+		}
 	}
 
 	/**

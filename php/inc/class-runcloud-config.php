@@ -33,15 +33,24 @@ class RunCloud_Config {
 	private $credentials;
 
 	/**
+	 * Whether someone waits on this request (`max_wait` of each call).
+	 *
+	 * @var RunCloud_Request_Context
+	 */
+	private $context;
+
+	/**
 	 * Constructor.
 	 *
-	 * @param RunCloud_Logger $logger      The logger.
-	 * @param callable|null   $credentials Credential source (2.5: stored credentials), else constants only.
+	 * @param RunCloud_Logger               $logger      The logger.
+	 * @param callable|null                 $credentials Credential source (2.5: stored credentials), else constants only.
+	 * @param RunCloud_Request_Context|null $context     The request context (default: a new one).
 	 */
-	public function __construct(RunCloud_Logger $logger, ?callable $credentials = null) {
+	public function __construct(RunCloud_Logger $logger, ?callable $credentials = null, ?RunCloud_Request_Context $context = null) {
 
 		$this->logger      = $logger;
 		$this->credentials = $credentials;
+		$this->context     = $context ?? new RunCloud_Request_Context();
 	}
 
 	/**
@@ -82,19 +91,26 @@ class RunCloud_Config {
 	}
 
 	/**
-	 * Options for one native call: credential overrides, filtered, plus $extra.
+	 * Options for one native call: credential overrides and, when someone waits on this request
+	 * (an admin page, the wizard's test), a small `max_wait`; filtered; plus $extra.
 	 *
 	 * @param array $extra Per-call options (server_id, app_id, www...).
 	 * @return array
 	 */
 	public function options(array $extra = []): array {
 
-		$options = $this->credentials();
+		$options  = $this->credentials();
+		$max_wait = $this->context->max_wait();
 
 		unset($options['extra_targets']);
 
+		if (null !== $max_wait) {
+			$options['max_wait'] = $max_wait;
+		}
+
 		/**
-		 * Filters the configuration options passed to every wu_runcloud_* call (api_url, timeout, credentials...).
+		 * Filters the configuration options passed to every wu_runcloud_* call (api_url, timeout,
+		 * credentials, max_wait...).
 		 *
 		 * @param array $options Native option overrides.
 		 */
@@ -144,6 +160,17 @@ class RunCloud_Config {
 		}
 
 		return array_values($targets);
+	}
+
+	/**
+	 * A target with exactly its two integer ids (the argument of a queued job, compared exactly).
+	 *
+	 * @param array $target A target.
+	 * @return array{server_id: int, app_id: int}
+	 */
+	public static function target(array $target): array {
+
+		return ['server_id' => (int) $target['server_id'], 'app_id' => (int) $target['app_id']];
 	}
 
 	/**

@@ -88,6 +88,7 @@ class RunCloud_Connection_Check {
 
 	/**
 	 * The wizard's connection test: never throws the extension's exceptions; a failure is logged.
+	 * Someone waits on it: every call gets the small `max_wait` of an interactive request.
 	 *
 	 * @return array ['ok' => true, 'result' => test()'s result], or ['ok' => false, 'code' =>
 	 *               'runcloud-extension-missing'|'runcloud-error', 'message' => string (no secret),
@@ -111,14 +112,15 @@ class RunCloud_Connection_Check {
 				throw $e;
 			}
 
-			$message = $this->policy->describe($e);
+			$this->logger->error('test_connection failed: ' . $this->policy->describe($e));
 
-			$this->logger->error('test_connection failed: ' . $message);
-
+			// The extension's own message, verbatim: for 401/403/404 it says which credential,
+			// server or web app id to check and where RunCloud creates credentials (never a secret;
+			// redacted anyway).
 			return [
 				'ok'      => false,
 				'code'    => 'runcloud-error',
-				'message' => $message,
+				'message' => $this->logger->redact((string) $e->getMessage()),
 				'status'  => (int) $e->getCode(),
 			];
 		}

@@ -135,7 +135,7 @@ class RunCloud_Domain_Operations {
 				empty($result['created']) ? 'already on the app' : 'added',
 				isset($record['id']) ? (string) $record['id'] : '?',
 				$www ? 'on' : 'off',
-				$ssl ? self::describe_ssl($outcome) : 'left to the batch (ssl => false)'
+				$ssl ? self::describe_ssl($outcome) : 'left to the certificate job (ssl => false)'
 			)
 		);
 
@@ -147,21 +147,28 @@ class RunCloud_Domain_Operations {
 	}
 
 	/**
-	 * Redeploys the web app's Let's Encrypt certificate once so it covers domains added with
-	 * ssl => false (drift repair). Throws what the extension throws.
+	 * The certificate step of one target (the certificate job): without $domain, redeploys the
+	 * web app's Let's Encrypt certificate so it covers every domain now on the app (GET ssl +
+	 * PUT: `redeployed`, or `skipped` for a custom certificate, `none` without one); with
+	 * $domain, the SSL step for that domain already on the app (advanced mode: its own
+	 * certificate, `issued` or `redeployed`; `auto`; or the basic one as above). Throws what the
+	 * extension throws, e.g. the 422 naming the name that failed validation.
 	 *
-	 * @param array $target  The target.
-	 * @param array $domains The domains added without their own SSL step (for the log).
+	 * @param array       $target The target.
+	 * @param string|null $domain One domain already on the app, or null for the whole app.
 	 * @return array The native result: ['action', 'certificate_id', 'message'].
 	 */
-	public function redeploy_ssl(array $target, array $domains): array {
+	public function redeploy(array $target, ?string $domain = null): array {
 
-		$result = wu_runcloud_redeploy_ssl($this->config->options($target));
-		$result = is_array($result) ? $result : [];
+		$options = $target;
 
-		$this->logger->info(sprintf('sync: SSL certificate redeploy on %s for %d domain(s) added without their own SSL step (%s): %s.', RunCloud_Config::key($target), count($domains), implode(', ', $domains), self::describe_ssl($result)));
+		if (null !== $domain) {
+			$options['domain'] = $domain;
+		}
 
-		return $result;
+		$result = wu_runcloud_redeploy_ssl($this->config->options($options));
+
+		return is_array($result) ? $result : [];
 	}
 
 	/**
@@ -190,8 +197,20 @@ class RunCloud_Domain_Operations {
 	 */
 	private function remove(string $op, string $domain, array $target): array {
 
-		$key = RunCloud_Config::key($target);
-		$id  = $this->state->remembered_id($target, $domain);
+		$key   = RunCloud_Config::key($target);
+		$entry = $this->state->target_entry($domain, $target);
+		$id    = $this->state->remembered_id($target, $domain);
+
+		if (null !== $entry && empty($entry['present'])) {
+			// The plugin took it off itself (parked while its DNS was not ready): nothing to send.
+			$this->state->forget_id($target, $domain);
+			$this->logger->info(sprintf('%s %s on %s: not on the app (taken off while its DNS was not ready), nothing to remove.', $op, $domain, $key));
+
+			return [
+				'removed' => false,
+				'domain'  => null,
+			];
+		}
 
 		if (null === $id && 'remove_subdomain' === $op) {
 			$wildcard = $this->wildcard_cover($domain, $target);
@@ -202,6 +221,34 @@ class RunCloud_Domain_Operations {
 				return ['skipped' => 'wildcard'];
 			}
 		}
+
+		$result = $this->delete($domain, $target, $id);
+
+		$this->state->forget_id($target, $domain);
+
+		$this->logger->info(
+			sprintf(
+				'%s %s on %s: %s',
+				$op,
+				$domain,
+				$key,
+				empty($result['removed']) ? 'not on the app, nothing to remove.' : sprintf('removed (RunCloud domain id %s%s).', $result['domain']['id'] ?? '?', null !== $id ? ', remembered' : '')
+			)
+		);
+
+		return $result;
+	}
+
+	/**
+	 * Deletes a domain from one target, by its RunCloud id when known (a stale id falls back to
+	 * the name). Nothing is forgotten: the caller decides. Throws what the extension throws.
+	 *
+	 * @param string   $domain The host name.
+	 * @param array    $target The target.
+	 * @param int|null $id     The remembered RunCloud id.
+	 * @return array The native result: ['removed' => bool, 'domain' => ?array].
+	 */
+	public function delete(string $domain, array $target, ?int $id): array {
 
 		$options = $this->config->options($target);
 		$result  = null;
@@ -220,18 +267,6 @@ class RunCloud_Domain_Operations {
 		if (null === $result || (empty($result['removed']) && null !== $id)) {
 			$result = wu_runcloud_remove_domain($domain, $options);
 		}
-
-		$this->state->forget_id($target, $domain);
-
-		$this->logger->info(
-			sprintf(
-				'%s %s on %s: %s',
-				$op,
-				$domain,
-				$key,
-				empty($result['removed']) ? 'not on the app, nothing to remove.' : sprintf('removed (RunCloud domain id %s%s).', $result['domain']['id'] ?? '?', null !== $id ? ', remembered' : '')
-			)
-		);
 
 		return $result;
 	}
@@ -256,7 +291,11 @@ class RunCloud_Domain_Operations {
 
 	/**
 	 * Whether RunCloud should also serve www.<domain>: Ultimate Multisite's auto_create_www_subdomain
-	 * setting through Domain_Manager::should_create_www_subdomain() when available.
+	 * setting through Domain_Manager::should_create_www_subdomain() when available. For
+	 * `main_only`, "main domain" is decided with the Public Suffix List
+	 * (wu_runcloud_registrable_domain(): a name is a main domain when it is its own registrable
+	 * domain, so example.org.uk is and shop.example.org.uk is not), not with Ultimate Multisite's
+	 * five known multi-part suffixes; without the extension, Ultimate Multisite's answer stands.
 	 *
 	 * @param string $domain  The domain.
 	 * @param int    $site_id The site.
@@ -273,6 +312,11 @@ class RunCloud_Domain_Operations {
 			$www = 0 !== strpos($domain, 'www.');
 		}
 
+		if (0 !== strpos($domain, 'www.') && function_exists('wu_get_setting') && 'main_only' === wu_get_setting('auto_create_www_subdomain', 'always')) {
+			$main = self::is_main_domain($domain);
+			$www  = $main ?? $www;
+		}
+
 		/**
 		 * Filters whether a mapped domain gets its www alias on RunCloud.
 		 *
@@ -281,6 +325,34 @@ class RunCloud_Domain_Operations {
 		 * @param int    $site_id The site.
 		 */
 		return (bool) apply_filters('wu_runcloud_www', $www, $domain, $site_id);
+	}
+
+	/**
+	 * Whether a name is a main domain (its own registrable domain per the Public Suffix List), or
+	 * null when the extension cannot tell (not loaded, or the name is invalid).
+	 *
+	 * @param string $domain The domain.
+	 * @return bool|null
+	 */
+	public static function is_main_domain(string $domain): ?bool {
+
+		if ( ! function_exists('wu_runcloud_registrable_domain')) {
+			return null;
+		}
+
+		try {
+			$registrable = wu_runcloud_registrable_domain($domain);
+		} catch (\Throwable $e) {
+			if ( ! RunCloud_Failure_Policy::is_native_exception($e)) {
+				throw $e;
+			}
+
+			return null;
+		}
+
+		// The registrable domain is a suffix of the name (in the A-label form add_domain uses, so
+		// an IDN is compared by its labels): the name is main when it has no label more.
+		return null !== $registrable && substr_count($registrable, '.') === substr_count(RunCloud_Config::normalize($domain), '.');
 	}
 
 	/**
@@ -296,7 +368,12 @@ class RunCloud_Domain_Operations {
 		$names = null !== $records ? self::wildcard_names($records) : $this->state->wildcards(
 			$target,
 			function () use ($target): array {
-				return self::wildcard_names(wu_runcloud_list_domains($this->config->options($target)));
+				$records = wu_runcloud_list_domains($this->config->options($target));
+
+				// The same listing is the app's domain list the certificate job counts names from.
+				$this->state->set_inventory($target, $records);
+
+				return self::wildcard_names($records);
 			}
 		);
 
@@ -318,7 +395,7 @@ class RunCloud_Domain_Operations {
 	 * @param array $records Native domain arrays.
 	 * @return array
 	 */
-	private static function wildcard_names(array $records): array {
+	public static function wildcard_names(array $records): array {
 
 		$names = [];
 

@@ -14,9 +14,19 @@ defined('ABSPATH') || exit;
  * applies the operation to each target and hands each failure to the failure policy.
  *
  * The work itself is elsewhere: RunCloud_Config (targets), RunCloud_Domain_Operations (one
- * target), RunCloud_Failure_Policy (retry, record or rethrow).
+ * target), RunCloud_Ssl_Lifecycle (the certificate around each add and removal),
+ * RunCloud_Failure_Policy (retry, record or rethrow).
+ *
+ * Renames (`wu_transition_domain_domain` with an old name): Ultimate Multisite enqueues
+ * wu_add_domain for the new name itself; the old one is removed from every target in a
+ * background job (RENAME_HOOK), unless another active mapping still uses it.
  */
 class RunCloud_Domain_Sync {
+
+	/**
+	 * Action Scheduler hook removing a renamed mapping's old name; its argument: ['domain', 'new', 'item_id'].
+	 */
+	const RENAME_HOOK = 'wu_runcloud_rename';
 
 	/**
 	 * The configuration.
@@ -54,6 +64,20 @@ class RunCloud_Domain_Sync {
 	private $logger;
 
 	/**
+	 * The SSL lifecycle.
+	 *
+	 * @var RunCloud_Ssl_Lifecycle
+	 */
+	private $lifecycle;
+
+	/**
+	 * The job queue (renames).
+	 *
+	 * @var RunCloud_Queue
+	 */
+	private $queue;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param RunCloud_Config            $config     The configuration.
@@ -61,14 +85,18 @@ class RunCloud_Domain_Sync {
 	 * @param RunCloud_Failure_Policy    $policy     The failure policy.
 	 * @param RunCloud_Admin_Notices     $notices    The notices.
 	 * @param RunCloud_Logger            $logger     The logger.
+	 * @param RunCloud_Ssl_Lifecycle     $lifecycle  The SSL lifecycle.
+	 * @param RunCloud_Queue             $queue      The job queue.
 	 */
-	public function __construct(RunCloud_Config $config, RunCloud_Domain_Operations $operations, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Logger $logger) {
+	public function __construct(RunCloud_Config $config, RunCloud_Domain_Operations $operations, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Logger $logger, RunCloud_Ssl_Lifecycle $lifecycle, RunCloud_Queue $queue) {
 
 		$this->config     = $config;
 		$this->operations = $operations;
 		$this->policy     = $policy;
 		$this->notices    = $notices;
 		$this->logger     = $logger;
+		$this->lifecycle  = $lifecycle;
+		$this->queue      = $queue;
 	}
 
 	/**
@@ -117,6 +145,75 @@ class RunCloud_Domain_Sync {
 	public function remove_subdomain(string $subdomain, int $site_id): void {
 
 		$this->run('remove_subdomain', $subdomain, $site_id);
+	}
+
+	/**
+	 * `wu_transition_domain_domain` (BerlinDB, after a mapping's name changed): a rename (a
+	 * non-empty old name, different from the new one) queues the removal of the old name.
+	 *
+	 * @param mixed $old     The old name ('' for a new mapping).
+	 * @param mixed $new     The new name.
+	 * @param mixed $item_id The mapping's id.
+	 * @return void
+	 */
+	public function domain_renamed($old, $new, $item_id = 0): void {
+
+		$old = RunCloud_Config::normalize((string) $old);
+		$new = RunCloud_Config::normalize((string) $new);
+
+		if ('' === $old || $old === $new) {
+			return;
+		}
+
+		$job = [
+			'domain'  => $old,
+			'new'     => $new,
+			'item_id' => (int) $item_id,
+		];
+
+		$this->logger->info(sprintf('Mapping %d renamed from %s to %s: %s is removed from RunCloud unless another mapping uses it (Ultimate Multisite adds %s).', (int) $item_id, $old, $new, $old, $new));
+
+		if ($this->queue->available()) {
+			$this->queue->enqueue(self::RENAME_HOOK, $job);
+
+			return;
+		}
+
+		$this->handle_rename($job);
+	}
+
+	/**
+	 * Removes a renamed mapping's old name from every target (hook RENAME_HOOK), and with it
+	 * the name's certificate state; kept when another active mapping still uses it.
+	 *
+	 * @param mixed $job ['domain', 'new', 'item_id'].
+	 * @return void
+	 */
+	public function handle_rename($job): void {
+
+		if ( ! is_array($job) || empty($job['domain'])) {
+			$this->logger->warning('Ignoring a malformed RunCloud rename job.');
+
+			return;
+		}
+
+		$old     = RunCloud_Config::normalize((string) $job['domain']);
+		$item_id = (int) ($job['item_id'] ?? 0);
+
+		if (function_exists('wu_get_domains')) {
+			foreach ((array) wu_get_domains(['domain' => $old, 'active' => true, 'number' => 10]) as $mapping) {
+				$same = is_object($mapping) && method_exists($mapping, 'get_domain') && RunCloud_Config::normalize((string) $mapping->get_domain()) === $old;
+				$id   = is_object($mapping) && method_exists($mapping, 'get_id') ? (int) $mapping->get_id() : 0;
+
+				if ($same && $id !== $item_id) {
+					$this->logger->info(sprintf('%s stays on RunCloud: mapping %d still uses it.', $old, $id));
+
+					return;
+				}
+			}
+		}
+
+		$this->run('remove_domain', $old, 0);
 	}
 
 	/**
@@ -180,12 +277,7 @@ class RunCloud_Domain_Sync {
 
 		foreach ($targets as $target) {
 			try {
-				/*
-				 * The native result: for an add, the domain record and the outcome of its SSL step
-				 * ($result['ssl']['action']: redeployed, issued, auto, none, skipped, failed). A step
-				 * that must follow an add on this target (the SSL lifecycle) plugs in here.
-				 */
-				$this->operations->apply($op, $domain, $site_id, $target);
+				$this->apply($op, $domain, $site_id, $target);
 			} catch (\Throwable $e) {
 				$decision = $this->policy->handle($op, $domain, $site_id, $target, $attempt, $e);
 
@@ -202,6 +294,35 @@ class RunCloud_Domain_Sync {
 		if (null !== $rethrow) {
 			throw $rethrow;
 		}
+	}
+
+	/**
+	 * One operation on one target, with the certificate around it: an add takes its own SSL
+	 * step only where the lifecycle says so (else its certificate job covers it), a removal
+	 * forgets the name's certificate state. Throws what the extension throws.
+	 *
+	 * @param string $op      One of RunCloud_Domain_Operations::OPERATIONS.
+	 * @param string $domain  The normalised host name.
+	 * @param int    $site_id The site.
+	 * @param array  $target  The target.
+	 * @return array The operation's native result.
+	 */
+	public function apply(string $op, string $domain, int $site_id, array $target): array {
+
+		if (0 !== strpos($op, 'add_')) {
+			$result = $this->operations->apply($op, $domain, $site_id, $target);
+
+			$this->lifecycle->after_remove($domain, $target);
+
+			return $result;
+		}
+
+		$with_ssl = $this->lifecycle->ssl_at_add($target);
+		$result = $this->operations->apply($op, $domain, $site_id, $target, $with_ssl);
+
+		$this->lifecycle->after_add($op, $domain, $site_id, $target, $result, $with_ssl);
+
+		return $result;
 	}
 
 	/**

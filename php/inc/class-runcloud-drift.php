@@ -132,7 +132,7 @@ class RunCloud_Drift {
 	 * network no longer maps. The app's primary domain, wildcard domains and the network's own
 	 * domain are protected: never orphans.
 	 *
-	 * @return array<int, array{target: array, key: string, present: int, missing: array, orphans: array, protected: array}>
+	 * @return array<int, array{target: array, key: string, records: array, present: int, missing: array, orphans: array, protected: array}>
 	 */
 	public function drift_report(): array {
 
@@ -181,6 +181,7 @@ class RunCloud_Drift {
 			$report[] = [
 				'target'    => $target,
 				'key'       => RunCloud_Config::key($target),
+				'records'   => $records,
 				'present'   => count($present),
 				'missing'   => $missing,
 				'orphans'   => $orphans,

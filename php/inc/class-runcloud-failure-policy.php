@@ -28,7 +28,7 @@ class RunCloud_Failure_Policy {
 	/**
 	 * Action Scheduler group (the one Ultimate Multisite uses for domain events).
 	 */
-	const RETRY_GROUP = 'domain';
+	const RETRY_GROUP = RunCloud_Queue::GROUP;
 
 	/**
 	 * Attempts in all, the first included (filter wu_runcloud_retry_max_attempts).
@@ -75,15 +75,33 @@ class RunCloud_Failure_Policy {
 	private $notices;
 
 	/**
+	 * The job queue (retries).
+	 *
+	 * @var RunCloud_Queue
+	 */
+	private $queue;
+
+	/**
+	 * The clock.
+	 *
+	 * @var RunCloud_Clock
+	 */
+	private $clock;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param RunCloud_Logger        $logger  The logger.
 	 * @param RunCloud_Admin_Notices $notices The notices.
+	 * @param RunCloud_Queue|null    $queue   The job queue (default: Action Scheduler on the system clock).
+	 * @param RunCloud_Clock|null    $clock   The clock.
 	 */
-	public function __construct(RunCloud_Logger $logger, RunCloud_Admin_Notices $notices) {
+	public function __construct(RunCloud_Logger $logger, RunCloud_Admin_Notices $notices, ?RunCloud_Queue $queue = null, ?RunCloud_Clock $clock = null) {
 
 		$this->logger  = $logger;
 		$this->notices = $notices;
+		$this->clock   = $clock ?? new RunCloud_Clock();
+		$this->queue   = $queue ?? new RunCloud_Queue($this->clock);
 	}
 
 	/**
@@ -130,13 +148,19 @@ class RunCloud_Failure_Policy {
 		$what = sprintf('%s %s on %s', $op, $domain, RunCloud_Config::key($target));
 		$why  = $this->describe($e);
 
+		$details = [
+			'domain' => $domain,
+			'target' => RunCloud_Config::key($target),
+			'reason' => $why,
+		];
+
 		if ( ! self::is_transient($e)) {
-			$this->permanent_failure(sprintf('%s failed: %s. Not retried (permanent).', $what, $why));
+			$this->permanent_failure(sprintf('%s failed: %s. Not retried (permanent).', $what, $why), $details + ['action' => 'Fix the cause (credentials, server or web app id, RunCloud\'s answer), then run `wp runcloud sync`.']);
 
 			return true;
 		}
 
-		if ( ! function_exists('as_schedule_single_action')) {
+		if ( ! $this->queue->available()) {
 			$this->logger->error(sprintf('%s failed: %s. Action Scheduler is not available to retry it later: rethrowing.', $what, $why));
 
 			return false;
@@ -155,14 +179,14 @@ class RunCloud_Failure_Policy {
 		$max = max(1, (int) apply_filters('wu_runcloud_retry_max_attempts', self::MAX_ATTEMPTS, $job));
 
 		if ($attempt >= $max) {
-			$this->permanent_failure(sprintf('%s failed: %s. Gave up after %d attempts.', $what, $why, $attempt));
+			$this->permanent_failure(sprintf('%s failed: %s. Gave up after %d attempts.', $what, $why, $attempt), $details + ['action' => 'RunCloud kept failing: check its status, then run `wp runcloud sync`.']);
 
 			return true;
 		}
 
 		$delay = (int) apply_filters('wu_runcloud_retry_delay', self::retry_delay($attempt + 1), $job);
 
-		as_schedule_single_action(time() + max(1, $delay), self::RETRY_HOOK, [$job], self::RETRY_GROUP);
+		$this->queue->schedule(self::RETRY_HOOK, $job, $this->clock->now() + max(1, $delay));
 
 		$this->logger->warning(sprintf('%s failed: %s. Transient: attempt %d of %d scheduled in %d s.', $what, $why, $attempt + 1, $max, $delay));
 
@@ -184,12 +208,49 @@ class RunCloud_Failure_Policy {
 	 * Logs an error that needs an administrator and records it for the admin notice.
 	 *
 	 * @param string $message The message.
+	 * @param array  $details Structured details (see RunCloud_Admin_Notices::record_error()).
 	 * @return void
 	 */
-	public function permanent_failure(string $message): void {
+	public function permanent_failure(string $message, array $details = []): void {
 
 		$this->logger->error($message);
-		$this->notices->record_error($this->logger->redact($message));
+		$this->notices->record_error($this->logger->redact($message), array_map([$this->logger, 'redact'], array_filter($details, 'is_string')) + ['kind' => RunCloud_Admin_Notices::KIND_PERMANENT]);
+	}
+
+	/**
+	 * Tells the operator about a certificate problem: logged (to the domain's own log too, when
+	 * it is about one domain) and recorded as structured data for the notices (and the
+	 * network-admin page), replacing an earlier record of the same cause.
+	 *
+	 * @param string      $kind    One of RunCloud_Admin_Notices::KIND_*.
+	 * @param string      $message What happened.
+	 * @param string      $action  What the operator can do.
+	 * @param string      $target  'SERVER:APP'.
+	 * @param string|null $domain  The domain, when it is about one.
+	 * @param string      $reason  RunCloud's or Let's Encrypt's words.
+	 * @param string      $level   The log level.
+	 * @return void
+	 */
+	public function report(string $kind, string $message, string $action, string $target, ?string $domain, string $reason, string $level = 'error'): void {
+
+		$text = $this->logger->redact($message . ' ' . $action);
+
+		if (null !== $domain) {
+			$this->logger->domain($domain, $text, $level);
+		} else {
+			$this->logger->log($text, $level);
+		}
+
+		$this->notices->record_error(
+			$text,
+			[
+				'kind'   => $kind,
+				'domain' => $domain,
+				'target' => $target,
+				'reason' => $this->logger->redact($reason),
+				'action' => $action,
+			]
+		);
 	}
 
 	/**

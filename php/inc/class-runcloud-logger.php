@@ -21,6 +21,11 @@ class RunCloud_Logger {
 	const HANDLE = 'integration-runcloud';
 
 	/**
+	 * Prefix of Ultimate Multisite's per-domain log handles (wu-logs/domain-<name>.log).
+	 */
+	const DOMAIN_HANDLE_PREFIX = 'domain-';
+
+	/**
 	 * Returns the secret values in use (tokens, keys, secrets) so they can be blanked.
 	 *
 	 * @var callable|null
@@ -88,6 +93,25 @@ class RunCloud_Logger {
 		}
 
 		error_log(sprintf('[%s] %s: %s', self::HANDLE, strtoupper($level), $message)); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+	}
+
+	/**
+	 * Writes one line to Ultimate Multisite's log of one domain (`domain-<name>`, where UM logs
+	 * that domain's DNS and SSL checks) as well as to the integration log. Without wu_log_add
+	 * (Ultimate Multisite absent) only the integration line is written.
+	 *
+	 * @param string $domain  The host name.
+	 * @param string $message The message.
+	 * @param string $level   A PSR-3 level name.
+	 * @return void
+	 */
+	public function domain(string $domain, string $message, string $level = 'info'): void {
+
+		$this->log($message, $level);
+
+		if (function_exists('wu_log_add')) {
+			wu_log_add(self::DOMAIN_HANDLE_PREFIX . $domain, 'RunCloud: ' . $this->redact($message), $level);
+		}
 	}
 
 	/**

@@ -115,6 +115,69 @@ class RunCloud_Plugin {
 	private $sync;
 
 	/**
+	 * The clock.
+	 *
+	 * @var RunCloud_Clock
+	 */
+	private $clock;
+
+	/**
+	 * Whether someone waits on this request.
+	 *
+	 * @var RunCloud_Request_Context
+	 */
+	private $context;
+
+	/**
+	 * The job queue.
+	 *
+	 * @var RunCloud_Queue
+	 */
+	private $queue;
+
+	/**
+	 * The SSL timing: window, retry schedule, certificate job.
+	 *
+	 * @var RunCloud_Ssl_Schedule
+	 */
+	private $schedule;
+
+	/**
+	 * The app's domain list and the names on its certificate.
+	 *
+	 * @var RunCloud_Certificate_Inventory
+	 */
+	private $inventory;
+
+	/**
+	 * The SSL lifecycle.
+	 *
+	 * @var RunCloud_Ssl_Lifecycle
+	 */
+	private $lifecycle;
+
+	/**
+	 * The certificate job.
+	 *
+	 * @var RunCloud_Certificate_Job
+	 */
+	private $certificate_job;
+
+	/**
+	 * The SSL report.
+	 *
+	 * @var RunCloud_Ssl_Report
+	 */
+	private $report;
+
+	/**
+	 * Whether the lifecycle's Ultimate Multisite hooks (DNS check, renames) are added.
+	 *
+	 * @var bool
+	 */
+	private $lifecycle_hooked = false;
+
+	/**
 	 * The 2.5 integration, once registered.
 	 *
 	 * @var RunCloud_Integration|null
@@ -143,25 +206,45 @@ class RunCloud_Plugin {
 	 */
 	public function __construct(string $file, ?RunCloud_Admin_Notices $notices = null) {
 
-		$this->file       = $file;
-		$this->notices    = $notices ?? new RunCloud_Admin_Notices(
+		$this->file            = $file;
+		$this->clock           = new RunCloud_Clock();
+		$this->context         = new RunCloud_Request_Context();
+		$this->queue           = new RunCloud_Queue($this->clock);
+		$this->notices         = $notices ?? new RunCloud_Admin_Notices(
 			null,
 			function () {
 				return $this->config->config();
 			}
 		);
-		$this->logger     = new RunCloud_Logger(
+		$this->logger          = new RunCloud_Logger(
 			function () {
 				return $this->config->secrets();
 			}
 		);
-		$this->config     = new RunCloud_Config($this->logger);
-		$this->state      = new RunCloud_State();
-		$this->policy     = new RunCloud_Failure_Policy($this->logger, $this->notices);
-		$this->operations = new RunCloud_Domain_Operations($this->config, $this->state, $this->logger);
-		$this->drift      = new RunCloud_Drift($this->config, $this->operations);
-		$this->connection = new RunCloud_Connection_Check($this->config, $this->policy, $this->notices, $this->logger);
-		$this->sync       = new RunCloud_Domain_Sync($this->config, $this->operations, $this->policy, $this->notices, $this->logger);
+		$this->config          = new RunCloud_Config($this->logger, null, $this->context);
+		$this->state           = new RunCloud_State($this->clock);
+		$this->policy          = new RunCloud_Failure_Policy($this->logger, $this->notices, $this->queue, $this->clock);
+		$this->operations      = new RunCloud_Domain_Operations($this->config, $this->state, $this->logger);
+		$this->schedule        = new RunCloud_Ssl_Schedule($this->state, $this->queue, $this->clock, $this->logger, $this->policy);
+		$this->inventory       = new RunCloud_Certificate_Inventory($this->config, $this->state, $this->clock, $this->logger, $this->notices, $this->policy);
+		$this->lifecycle       = new RunCloud_Ssl_Lifecycle($this->config, $this->state, $this->operations, $this->schedule, $this->inventory, $this->clock, $this->logger, $this->notices);
+		$this->certificate_job = new RunCloud_Certificate_Job(
+			$this->config,
+			$this->state,
+			$this->operations,
+			$this->lifecycle,
+			$this->schedule,
+			$this->inventory,
+			new RunCloud_Certificate_Refusal($this->state, $this->operations, $this->schedule, $this->inventory, $this->policy, $this->clock, $this->logger),
+			$this->policy,
+			$this->notices,
+			$this->clock,
+			$this->logger
+		);
+		$this->report          = new RunCloud_Ssl_Report($this->state, $this->lifecycle, $this->schedule, $this->inventory, $this->clock);
+		$this->drift           = new RunCloud_Drift($this->config, $this->operations);
+		$this->connection      = new RunCloud_Connection_Check($this->config, $this->policy, $this->notices, $this->logger);
+		$this->sync            = new RunCloud_Domain_Sync($this->config, $this->operations, $this->policy, $this->notices, $this->logger, $this->lifecycle, $this->queue);
 	}
 
 	/**
@@ -209,6 +292,106 @@ class RunCloud_Plugin {
 	public function sync(): RunCloud_Domain_Sync {
 
 		return $this->sync;
+	}
+
+	/**
+	 * The clock (tests and demos set its source).
+	 *
+	 * @return RunCloud_Clock
+	 */
+	public function clock(): RunCloud_Clock {
+
+		return $this->clock;
+	}
+
+	/**
+	 * The configuration and targets.
+	 *
+	 * @return RunCloud_Config
+	 */
+	public function config(): RunCloud_Config {
+
+		return $this->config;
+	}
+
+	/**
+	 * The failure policy.
+	 *
+	 * @return RunCloud_Failure_Policy
+	 */
+	public function policy(): RunCloud_Failure_Policy {
+
+		return $this->policy;
+	}
+
+	/**
+	 * The operations on one target.
+	 *
+	 * @return RunCloud_Domain_Operations
+	 */
+	public function operations(): RunCloud_Domain_Operations {
+
+		return $this->operations;
+	}
+
+	/**
+	 * The drift report.
+	 *
+	 * @return RunCloud_Drift
+	 */
+	public function drift(): RunCloud_Drift {
+
+		return $this->drift;
+	}
+
+	/**
+	 * The SSL lifecycle.
+	 *
+	 * @return RunCloud_Ssl_Lifecycle
+	 */
+	public function lifecycle(): RunCloud_Ssl_Lifecycle {
+
+		return $this->lifecycle;
+	}
+
+	/**
+	 * The SSL timing: window, retry schedule, certificate job.
+	 *
+	 * @return RunCloud_Ssl_Schedule
+	 */
+	public function schedule(): RunCloud_Ssl_Schedule {
+
+		return $this->schedule;
+	}
+
+	/**
+	 * The app's domain list and the names on its certificate.
+	 *
+	 * @return RunCloud_Certificate_Inventory
+	 */
+	public function inventory(): RunCloud_Certificate_Inventory {
+
+		return $this->inventory;
+	}
+
+	/**
+	 * The certificate job.
+	 *
+	 * @return RunCloud_Certificate_Job
+	 */
+	public function certificate_job(): RunCloud_Certificate_Job {
+
+		return $this->certificate_job;
+	}
+
+	/**
+	 * The SSL report (per web app and per domain; what the admin page shows).
+	 *
+	 * @return RunCloud_Ssl_Report
+	 */
+	public function report(): RunCloud_Ssl_Report {
+
+		return $this->report;
 	}
 
 	/**
@@ -287,14 +470,18 @@ class RunCloud_Plugin {
 			add_action($event, [$this, 'neutralise_core_handlers'], 1, 0);
 		}
 
+		// Queued jobs run whether or not the integration's event hooks are there (each checks it is enabled).
 		add_action(RunCloud_Failure_Policy::RETRY_HOOK, [$this->sync, 'handle_retry'], 10, 1);
+		add_action(RunCloud_Ssl_Schedule::JOB_HOOK, [$this->certificate_job, 'handle'], 10, 1);
+		add_action(RunCloud_Domain_Sync::RENAME_HOOK, [$this->sync, 'handle_rename'], 10, 1);
 
+		$this->context->register_hooks();
 		$this->notices->register_hooks();
 
 		if (defined('WP_CLI') && WP_CLI && class_exists('\\WP_CLI')) {
 			require_once __DIR__ . '/class-runcloud-cli.php';
 
-			\WP_CLI::add_command('runcloud', new RunCloud_CLI($this->config, $this->connection, $this->drift, $this->operations, $this->policy, $this->notices, $this->logger));
+			\WP_CLI::add_command('runcloud', new RunCloud_CLI($this));
 		}
 	}
 
@@ -372,6 +559,15 @@ class RunCloud_Plugin {
 	public function mark_handler_active(): void {
 
 		$this->handler_active = true;
+
+		if ( ! $this->lifecycle_hooked) {
+			$this->lifecycle_hooked = true;
+
+			// Ultimate Multisite's DNS check passed: the name's certificate is tried soon.
+			add_action('wu_domain_manager_dns_propagation_finished', [$this->lifecycle, 'on_dns_propagated'], 10, 1);
+			// A mapping's name changed (BerlinDB's transition hook): the old name leaves RunCloud.
+			add_action('wu_transition_domain_domain', [$this->sync, 'domain_renamed'], 10, 3);
+		}
 
 		$this->neutralise_core_handlers();
 	}

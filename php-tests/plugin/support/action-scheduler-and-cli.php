@@ -23,18 +23,77 @@ namespace {
 	use WU_RunCloud_Stubs\State;
 
 	if (\WU_RunCloud_Stubs\Harness::$action_scheduler && ! function_exists('as_schedule_single_action')) {
+		/*
+		 * Action Scheduler 3.x's public functions over State::$actions (pending) and
+		 * State::$running (in progress). Arguments are compared the way Action Scheduler does
+		 * (JSON-encoded); $unique is ignored (3.x compares hook and group only: the plugin does
+		 * not rely on it).
+		 */
 		function as_schedule_single_action($timestamp, $hook, $args = [], $group = '', $unique = false, $priority = 10) {
-			State::$actions[] = ['timestamp' => (int) $timestamp, 'hook' => (string) $hook, 'args' => (array) $args, 'group' => (string) $group];
+			State::$actions[] = ['id' => ++State::$action_seq, 'timestamp' => (int) $timestamp, 'hook' => (string) $hook, 'args' => (array) $args, 'group' => (string) $group];
 
-			return count(State::$actions);
+			return State::$action_seq;
 		}
 
 		function as_enqueue_async_action($hook, $args = [], $group = '', $unique = false, $priority = 10) {
-			return as_schedule_single_action(time(), $hook, $args, $group, $unique, $priority);
+			return as_schedule_single_action(State::now(), $hook, $args, $group, $unique, $priority);
 		}
 
 		function wu_enqueue_async_action($hook, $args = [], $group = '') {
 			return as_enqueue_async_action($hook, $args, $group);
+		}
+
+		function as_next_scheduled_action($hook, $args = null, $group = '') {
+			$next = null;
+
+			foreach (State::$actions as $action) {
+				if (State::action_matches($action, $hook, $args, $group)) {
+					$next = null === $next ? $action['timestamp'] : min($next, $action['timestamp']);
+				}
+			}
+
+			if (null !== $next) {
+				return $next;
+			}
+
+			foreach (State::$running as $action) {
+				if (State::action_matches($action, $hook, $args, $group)) {
+					return true;
+				}
+			}
+
+			return false;
+		}
+
+		function as_has_scheduled_action($hook, $args = null, $group = '') {
+			return false !== as_next_scheduled_action($hook, $args, $group);
+		}
+
+		function as_unschedule_action($hook, $args = null, $group = '') {
+			$found = null;
+
+			foreach (State::$actions as $i => $action) {
+				if (State::action_matches($action, $hook, $args, $group) && (null === $found || $action['timestamp'] < State::$actions[ $found ]['timestamp'])) {
+					$found = $i;
+				}
+			}
+
+			if (null === $found) {
+				return null;
+			}
+
+			$id = State::$actions[ $found ]['id'];
+
+			unset(State::$actions[ $found ]);
+			State::$actions = array_values(State::$actions);
+
+			return $id;
+		}
+
+		function as_unschedule_all_actions($hook, $args = [], $group = '') {
+			while (null !== as_unschedule_action($hook, $args ?: null, $group)) {
+				continue;
+			}
 		}
 	}
 

@@ -90,6 +90,9 @@ final class Harness {
 
 		require_once $options['plugin_file'] ?? dirname(__DIR__, 3) . '/php/wu-runcloud.php';
 
+		// The plugin reads the stand-in clock, which State::run_due() moves forward.
+		\WU_RunCloud\RunCloud_Plugin::instance()->clock()->set_source([State::class, 'now']);
+
 		do_action('plugins_loaded');
 		do_action('init');
 
@@ -109,7 +112,62 @@ final class Harness {
 
 		$key = false !== strpos($event, 'subdomain') ? 'subdomain' : 'domain';
 
-		do_action_ref_array($event, array_values([$key => $domain, 'site_id' => $site_id]));
+		State::execute(['id' => 0, 'timestamp' => State::now(), 'hook' => $event, 'args' => [$key => $domain, 'site_id' => $site_id], 'group' => 'domain']);
+	}
+
+	/**
+	 * Maps a domain and fires wu_add_domain for it (what UM does for a new active mapping).
+	 *
+	 * @param string $domain  The domain.
+	 * @param int    $site_id The site.
+	 * @return void
+	 */
+	public static function map_and_fire(string $domain, int $site_id): void {
+
+		self::map_domain($domain, $site_id);
+		self::fire('wu_add_domain', $domain, $site_id);
+	}
+
+	/**
+	 * Renames a mapping the way BerlinDB saves it: the name changes, then
+	 * wu_transition_domain_domain($old, $new, $id) fires (UM then enqueues wu_add_domain).
+	 *
+	 * @param string $old The current name.
+	 * @param string $new The new name.
+	 * @return void
+	 */
+	public static function rename_domain(string $old, string $new): void {
+
+		foreach (State::$domains as $mapping) {
+			if ($mapping->domain === $old) {
+				$mapping->domain = $new;
+
+				do_action('wu_transition_domain_domain', $old, $new, $mapping->id);
+
+				return;
+			}
+		}
+
+		throw new \LogicException("no mapping named {$old}");
+	}
+
+	/**
+	 * Fires UM's "DNS check passed" hook for a mapped domain (as its domain-stage job does).
+	 *
+	 * @param string $domain The domain.
+	 * @return void
+	 */
+	public static function dns_propagated(string $domain): void {
+
+		foreach (State::$domains as $mapping) {
+			if ($mapping->domain === $domain) {
+				State::execute(['id' => 0, 'timestamp' => State::now(), 'hook' => 'wu_domain_manager_dns_propagation_finished', 'args' => [$mapping], 'group' => 'domain']);
+
+				return;
+			}
+		}
+
+		throw new \LogicException("no mapping named {$domain}");
 	}
 
 	/**
@@ -122,7 +180,7 @@ final class Harness {
 	 */
 	public static function map_domain(string $domain, int $site_id, bool $active = true): void {
 
-		State::$domains[] = new Mapped_Domain($domain, $site_id, $active);
+		State::$domains[] = new Mapped_Domain(count(State::$domains) + 1, $domain, $site_id, $active);
 	}
 
 	/**
@@ -184,6 +242,9 @@ final class Harness {
  */
 final class Mapped_Domain {
 
+	/** @var int */
+	public $id;
+
 	/** @var string */
 	public $domain;
 
@@ -193,11 +254,17 @@ final class Mapped_Domain {
 	/** @var bool */
 	public $active;
 
-	public function __construct(string $domain, int $site_id, bool $active) {
+	public function __construct(int $id, string $domain, int $site_id, bool $active) {
 
+		$this->id      = $id;
 		$this->domain  = $domain;
 		$this->site_id = $site_id;
 		$this->active  = $active;
+	}
+
+	public function get_id(): int {
+
+		return $this->id;
 	}
 
 	public function get_domain(): string {

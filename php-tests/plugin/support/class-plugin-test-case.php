@@ -71,7 +71,7 @@ abstract class Plugin_Test_Case extends TestCase {
 
 		defined('ABSPATH') || define('ABSPATH', sys_get_temp_dir() . '/');
 
-		foreach (['logger', 'state', 'admin-notices', 'credentials', 'config', 'failure-policy', 'domain-operations', 'drift', 'connection-check', 'domain-sync'] as $name) {
+		foreach (['clock', 'request-context', 'queue', 'logger', 'state', 'admin-notices', 'credentials', 'config', 'failure-policy', 'domain-operations', 'certificate-names', 'ssl-schedule', 'certificate-inventory', 'ssl-lifecycle', 'certificate-refusal', 'certificate-job', 'ssl-report', 'drift', 'connection-check', 'domain-sync'] as $name) {
 			require_once dirname(__DIR__, 3) . "/php/inc/class-runcloud-{$name}.php";
 		}
 	}

@@ -24,8 +24,23 @@ final class State {
 	/** @var bool Echo every wu_log_add line (demos). */
 	public static $echo_logs = false;
 
-	/** @var array<int, array{timestamp: int, hook: string, args: array, group: string}> Action Scheduler queue. */
+	/** @var array<int, array{id: int, timestamp: int, hook: string, args: array, group: string}> Action Scheduler queue (pending). */
 	public static $actions = [];
+
+	/** @var array<int, array> Actions being executed (Action Scheduler's in-progress status). */
+	public static $running = [];
+
+	/** @var int Last action id. */
+	public static $action_seq = 0;
+
+	/** @var int|null The stand-in clock (unix time): the system clock when first read, then only run_due() moves it. */
+	public static $now = null;
+
+	/** @var bool is_admin(). */
+	public static $is_admin = false;
+
+	/** @var bool wp_doing_ajax(). */
+	public static $doing_ajax = false;
 
 	/** @var array<int, array{success: bool, data: mixed}> wp_send_json_* answers. */
 	public static $json = [];
@@ -98,6 +113,59 @@ final class State {
 	}
 
 	/**
+	 * The stand-in clock (the plugin's clock reads it): the system clock when first read, then
+	 * still until run_due() moves it, so a test's timestamps never depend on a second ticking.
+	 *
+	 * @return int
+	 */
+	public static function now(): int {
+
+		if (null === self::$now) {
+			self::$now = time();
+		}
+
+		return self::$now;
+	}
+
+	/**
+	 * Whether a queued action matches a hook, args (null: any; compared JSON-encoded, as Action
+	 * Scheduler does) and group ('' : any).
+	 *
+	 * @param array      $action The action.
+	 * @param string     $hook   The hook.
+	 * @param array|null $args   The args.
+	 * @param string     $group  The group.
+	 * @return bool
+	 */
+	public static function action_matches(array $action, $hook, $args, $group): bool {
+
+		return $action['hook'] === (string) $hook
+			&& (null === $args || json_encode(array_values((array) $args)) === json_encode(array_values($action['args'])))
+			&& ('' === (string) $group || $action['group'] === (string) $group);
+	}
+
+	/**
+	 * Executes one action the way Action Scheduler does: in-progress while it runs, its
+	 * before/after hooks around do_action_ref_array with the args' values.
+	 *
+	 * @param array $action The action.
+	 * @return void
+	 */
+	public static function execute(array $action): void {
+
+		self::$running[] = $action;
+
+		do_action('action_scheduler_before_execute', $action['id'] ?? 0, 'stand-in');
+
+		try {
+			do_action_ref_array($action['hook'], array_values($action['args']));
+		} finally {
+			array_pop(self::$running);
+			do_action('action_scheduler_after_execute', $action['id'] ?? 0, null, 'stand-in');
+		}
+	}
+
+	/**
 	 * Runs queued actions the way Action Scheduler does (do_action_ref_array with the args' values),
 	 * ignoring their timestamps. Each runs once; what they schedule is queued for a later call.
 	 *
@@ -118,9 +186,51 @@ final class State {
 				continue;
 			}
 
-			do_action_ref_array($action['hook'], array_values($action['args']));
+			self::execute($action);
 			++$ran;
 		}
+
+		return $ran;
+	}
+
+	/**
+	 * Advances the stand-in clock by $seconds, running every action that comes due meanwhile
+	 * (earliest first, the clock set to each one's time as it runs), those they schedule
+	 * included. Nothing sleeps.
+	 *
+	 * @param int $seconds How far.
+	 * @return int How many ran.
+	 */
+	public static function run_due(int $seconds): int {
+
+		$until = self::now() + $seconds;
+		$ran   = 0;
+
+		while ($ran < 10000) {
+			$next = null;
+
+			foreach (self::$actions as $i => $action) {
+				if ($action['timestamp'] <= $until && (null === $next || $action['timestamp'] < self::$actions[ $next ]['timestamp'] || ($action['timestamp'] === self::$actions[ $next ]['timestamp'] && $action['id'] < self::$actions[ $next ]['id']))) {
+					$next = $i;
+				}
+			}
+
+			if (null === $next) {
+				break;
+			}
+
+			$action = self::$actions[ $next ];
+
+			unset(self::$actions[ $next ]);
+			self::$actions = array_values(self::$actions);
+
+			self::$now = max(self::now(), $action['timestamp']);
+
+			self::execute($action);
+			++$ran;
+		}
+
+		self::$now = max(self::now(), $until);
 
 		return $ran;
 	}

@@ -210,6 +210,19 @@ namespace WP_Ultimo\Managers {
 
 		public function init(): void {
 			add_action('plugins_loaded', [$this, 'load_integrations']);
+			add_action('wu_transition_domain_domain', [$this, 'send_domain_to_host'], 10, 3);
+		}
+
+		/**
+		 * A mapping's name was set or changed (BerlinDB's transition hook): UM enqueues
+		 * wu_add_domain for the new name, and does nothing about the old one.
+		 */
+		public function send_domain_to_host($old_value, $new_value, $item_id): void {
+			if ($old_value !== $new_value && function_exists('wu_enqueue_async_action')) {
+				$domain = wu_get_domain($item_id);
+
+				wu_enqueue_async_action('wu_add_domain', ['domain' => $new_value, 'site_id' => $domain ? $domain->get_site_id() : 0], 'domain');
+			}
 		}
 
 		public static function is_main_domain(string $domain) {
@@ -271,7 +284,8 @@ namespace {
 	function wu_log_add($handle, $message, $log_level = 'info') {
 		State::$logs[] = ['handle' => (string) $handle, 'message' => (string) $message, 'level' => (string) $log_level];
 
-		if (State::$echo_logs) {
+		// Demos echo the integration log; UM's per-domain logs repeat its lines.
+		if (State::$echo_logs && 0 !== strpos((string) $handle, 'domain-')) {
 			echo '    [log ' . $log_level . '] ' . $message . PHP_EOL;
 		}
 
@@ -293,19 +307,31 @@ namespace {
 	function wu_get_template($view, $args = [], $default_view = false) {}
 
 	/**
-	 * Mapped domains: objects with get_domain() and get_site_id(); honours number/offset/active.
+	 * Mapped domains: objects with get_id(), get_domain() and get_site_id(); honours
+	 * number/offset/active/domain.
 	 */
 	function wu_get_domains($query = []) {
 		$domains = array_values(
 			array_filter(
 				State::$domains,
 				static function ($domain) use ($query) {
-					return ! isset($query['active']) || (bool) $domain->active === (bool) $query['active'];
+					return (! isset($query['active']) || (bool) $domain->active === (bool) $query['active'])
+						&& (! isset($query['domain']) || $domain->domain === $query['domain']);
 				}
 			)
 		);
 
 		return array_slice($domains, (int) ($query['offset'] ?? 0), isset($query['number']) && $query['number'] > 0 ? (int) $query['number'] : null);
+	}
+
+	function wu_get_domain($id) {
+		foreach (State::$domains as $domain) {
+			if ($domain->id === (int) $id) {
+				return $domain;
+			}
+		}
+
+		return false;
 	}
 
 	final class WU_Stub_Notices {

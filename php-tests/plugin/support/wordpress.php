@@ -228,6 +228,18 @@ if ( ! function_exists('__')) {
 		return true;
 	}
 
+	function is_admin() {
+		return State::$is_admin;
+	}
+
+	function wp_doing_ajax() {
+		return State::$doing_ajax;
+	}
+
+	function wp_doing_cron() {
+		return false;
+	}
+
 	function wp_json_encode($data, $options = 0, $depth = 512) {
 		return json_encode($data, $options, $depth);
 	}
