@@ -132,16 +132,23 @@ final class Curl_Client {
 	/** Adds a domain and redeploys the app's Let's Encrypt certificate, as the plugin does today. */
 	public function add_domain_and_redeploy(string $domain): array {
 		$app = '/servers/' . ($this->c['server_id'] ?? 1) . '/webapps/' . ($this->c['app_id'] ?? 1);
-		[$status, $created] = $this->request('POST', $app . '/domains', ['name' => $domain, 'www' => false, 'redirection' => 'none', 'type' => 'alias']);
-		if (200 !== $status || !isset($created['id'])) {
-			throw new \RuntimeException("POST domains {$domain}: {$status} " . json_encode($created));
-		}
+		$this->add_domain($domain);
 		[$status, $ssl] = $this->request('GET', $app . '/ssl');
 		if (200 !== $status || !isset($ssl['id'])) {
 			return ['created' => true, 'ssl' => 'none'];
 		}
 		[$status] = $this->request('PUT', $app . '/ssl/' . (int) $ssl['id']);
 		return ['created' => true, 'ssl' => 200 === $status ? 'redeployed' : "failed {$status}"];
+	}
+
+	/** Adds a domain without SSL (one POST, the answer decoded), as wu_runcloud_add_domain(…, ['ssl' => false]). */
+	public function add_domain(string $domain): int {
+		$app = '/servers/' . ($this->c['server_id'] ?? 1) . '/webapps/' . ($this->c['app_id'] ?? 1);
+		[$status, $created] = $this->request('POST', $app . '/domains', ['name' => $domain, 'www' => false, 'redirection' => 'none', 'type' => 'alias']);
+		if (200 !== $status || !isset($created['id'])) {
+			throw new \RuntimeException("POST domains {$domain}: {$status} " . json_encode($created));
+		}
+		return 1;
 	}
 
 	/** Every domain of the app, as wu_runcloud_list_domains() returns them (all pages). */
@@ -172,6 +179,11 @@ function tally(array $values): array {
 		$out[(string) $v] = ($out[(string) $v] ?? 0) + 1;
 	}
 	return $out;
+}
+
+/** A name no other call of any process makes: adds in the CPU scenario never collide. */
+function unique_name(string $flow, int $i): string {
+	return sprintf('cpu-%d-%s-%d.example.test', getmypid(), $flow, $i);
 }
 
 function domain_names(array $c): array {
@@ -210,6 +222,52 @@ switch ($task) {
 			}
 			return ['created' => $created, 'ssl' => tally($ssl), 'client_requests' => $client->requests];
 		});
+		break;
+
+	// Scenario "burst": N mappings through the plugin's handlers. The Ultimate Multisite
+	// stand-in fires wu_add_domain for each (as Action Scheduler runs UM's async action), then
+	// the stand-in Action Scheduler runs its queue to empty, the certificate job included, moving
+	// its clock from one due action to the next instead of sleeping through the coalescing window.
+	case 'burst_plugin':
+		require_once dirname(__DIR__) . '/php-tests/plugin/support/class-harness.php';
+		\WU_RunCloud_Stubs\Harness::boot([
+			'generation' => $config['generation'] ?? '2.5',
+			'constants' => [
+				'WU_RUNCLOUD_API_URL' => $config['base_url'],
+				'WU_RUNCLOUD_API_TOKEN' => $config['token'],
+				'WU_RUNCLOUD_SERVER_ID' => $config['server_id'] ?? 1,
+				'WU_RUNCLOUD_APP_ID' => $config['app_id'] ?? 1,
+				'WU_RUNCLOUD_CA_FILE' => $config['ca_file'],
+			],
+			// The same names on the certificate as the per-add flows (they add without www).
+			'settings' => ['auto_create_www_subdomain' => $config['www'] ?? 'never'],
+		]);
+		$clock_start = \WU_RunCloud_Stubs\State::now();
+		$result = measure(static function () use ($config) {
+			$state = \WU_RunCloud_Stubs\State::class;
+			$t0 = hrtime(true);
+			foreach (domain_names($config) as $i => $name) {
+				\WU_RunCloud_Stubs\Harness::map_and_fire($name, $i + 2);
+			}
+			$events_ms = (hrtime(true) - $t0) / 1e6;
+			$ran = 0;
+			// To empty: each step moves the clock to the earliest queued action and runs what is due.
+			for ($step = 0; $state::$actions && $step < 1000; $step++) {
+				$next = min(array_column($state::$actions, 'timestamp'));
+				$ran += $state::run_due(max(0, $next - $state::now()));
+			}
+			return [
+				'created' => count($state::$domains),
+				'actions_run' => $ran,
+				'actions_left' => count($state::$actions),
+				// The events alone (the adds), then the queue (the certificate job).
+				'events_ms' => $events_ms, 'queue_ms' => (hrtime(true) - $t0) / 1e6 - $events_ms,
+				'log_errors' => array_slice($state::log_lines('error'), 0, 3),
+				'log_warnings' => array_slice($state::log_lines('warning'), 0, 3),
+			];
+		});
+		$result['queue_clock_s'] = \WU_RunCloud_Stubs\State::now() - $clock_start;
+		$result['ssl'] = [];
 		break;
 
 	// Scenario 2: remove one domain, with or without the id remembered from its add.
@@ -255,15 +313,22 @@ switch ($task) {
 	case 'cpu_curl_reuse_list':
 	case 'cpu_curl_reuse_find':
 	case 'cpu_curl_new_list':
+	case 'cpu_wu_add':
+	case 'cpu_curl_reuse_add':
 		$calls = (int) $config['calls'];
 		$find = $config['find'] ?? 'site-5.example.test';
 		$client = 0 === strpos($task, 'cpu_curl') ? new Curl_Client($config, 0 === strpos($task, 'cpu_curl_reuse')) : null;
-		$call = static function () use ($task, $config, $client, $find) {
+		$added = 0;
+		$call = static function () use ($task, $config, $client, $find, &$added) {
 			switch ($task) {
 				case 'cpu_wu_list':
 					return count(wu_runcloud_list_domains(wu_options($config)));
 				case 'cpu_wu_find':
 					return null === wu_runcloud_find_domain($find, wu_options($config)) ? 0 : 1;
+				case 'cpu_wu_add':
+					return wu_runcloud_add_domain(unique_name('wu', ++$added), wu_options($config, ['ssl' => false]))['created'] ? 1 : 0;
+				case 'cpu_curl_reuse_add':
+					return $client->add_domain(unique_name('curl', ++$added));
 				case 'cpu_curl_reuse_find':
 					foreach ($client->list_domains() as $domain) {
 						if ($domain['name'] === $find) {
@@ -297,6 +362,10 @@ switch ($task) {
 		$c40 = ['app_id' => 2] + $config;
 		$curl10 = new Curl_Client($config, true);
 		$curl40 = new Curl_Client($c40, true);
+		// Adds go to an app of their own, so the lists above keep their size.
+		$c_add = ['app_id' => (int) ($config['add_app_id'] ?? 3)] + $config;
+		$curl_add = new Curl_Client($c_add, true);
+		$added = 0;
 		$flows = [
 			'wu_list' => static fn() => count(wu_runcloud_list_domains(wu_options($config))),
 			'curl_reused_list' => static fn() => count($curl10->list_domains()),
@@ -311,6 +380,12 @@ switch ($task) {
 			},
 			'wu_list_40' => static fn() => count(wu_runcloud_list_domains(wu_options($c40))),
 			'curl_reused_list_40' => static fn() => count($curl40->list_domains()),
+			'wu_add' => static function () use ($c_add, &$added) {
+				return wu_runcloud_add_domain(unique_name('wu', ++$added), wu_options($c_add, ['ssl' => false]))['created'] ? 1 : 0;
+			},
+			'curl_reused_add' => static function () use ($curl_add, &$added) {
+				return $curl_add->add_domain(unique_name('curl', ++$added));
+			},
 		];
 		foreach ($flows as $flow) {
 			$flow(); // warm-up: connections, CA stores
