@@ -5,7 +5,8 @@
  * counter around it, and writes all raw numbers to $BENCH_OUT/results.json. report.php turns
  * that file into markdown. Benchmarks only report: nothing here fails on a time.
  *
- * Environment: QUICK=1 (about a minute), BENCH_ONLY=1,2,3,3b,4 (a subset; 3c on request), BENCH_OUT (default bench/out),
+ * Environment: QUICK=1 (about a minute), BENCH_ONLY=1,burst,2,3,3b,4 (a subset; 3c on request),
+ * BENCH_RERUN=1 (replace only those scenarios in the existing results), BENCH_OUT (default bench/out),
  * BENCH_REPS, BENCH_LATENCY_MS (20), BENCH_CONNECT_LATENCY_MS (40), BENCH_BULK_LATENCY_MS (5).
  */
 
@@ -70,6 +71,9 @@ $results = [
 		'curl' => curl_version()['version'] . ' / ' . curl_version()['ssl_version'],
 		'wu_runcloud' => function_exists('wu_runcloud_version') ? wu_runcloud_version() : 'not loaded in the driver',
 		'git' => trim((string) shell_exec('git -C ' . escapeshellarg(dirname(__DIR__)) . ' describe --always --dirty 2>/dev/null')),
+		'git_subject' => trim((string) shell_exec('git -C ' . escapeshellarg(dirname(__DIR__)) . ' log -1 --format=%s 2>/dev/null')),
+		// The main branch this tree contains, when it does (the code under measurement).
+		'main' => trim((string) shell_exec('cd ' . escapeshellarg(dirname(__DIR__)) . ' && git merge-base --is-ancestor main HEAD 2>/dev/null && git log -1 --format="%h %s" main')),
 		'extension' => $ext,
 		'extension_source' => getenv('WU_RUNCLOUD_EXTENSION_SOURCE') ?: $ext,
 		'extension_mtime' => is_file(getenv('WU_RUNCLOUD_EXTENSION_SOURCE') ?: $ext) ? gmdate('Y-m-d H:i:s', (int) filemtime(getenv('WU_RUNCLOUD_EXTENSION_SOURCE') ?: $ext)) . ' UTC' : null,
@@ -83,6 +87,19 @@ $results = [
 	],
 	'scenarios' => [],
 ];
+
+// BENCH_RERUN=1: run the scenarios of BENCH_ONLY again and replace only those in the existing
+// results file (same .so), e.g. after a scenario was disturbed by other work on the machine.
+if ('1' === $env('BENCH_RERUN', '0')) {
+	$previous = is_file($results_file) ? json_decode((string) file_get_contents($results_file), true) : null;
+	if (!is_array($previous) || ($previous['meta']['extension_sha256'] ?? null) !== $results['meta']['extension_sha256']) {
+		fwrite(STDERR, "bench: BENCH_RERUN needs {$results_file} from a run of this same .so\n");
+		exit(1);
+	}
+	$previous['meta']['reruns'][] = ['scenarios' => array_values($only), 'started' => $results['meta']['started'], 'load_start' => $results['meta']['load_start']];
+	$results = $previous;
+}
+$rerun = !empty($results['meta']['reruns']) ? count($results['meta']['reruns']) - 1 : null;
 
 $save = static function () use (&$results, $results_file): void {
 	file_put_contents($results_file, json_encode($results, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE) . "\n");
@@ -482,7 +499,12 @@ if (in_array('4', $only, true)) {
 	$finish('overhead', $scenario, $emulator);
 }
 
-$results['meta']['finished'] = gmdate('Y-m-d H:i:s') . ' UTC';
-$results['meta']['load_end'] = machine_load();
+if (null !== $rerun) {
+	$results['meta']['reruns'][$rerun]['finished'] = gmdate('Y-m-d H:i:s') . ' UTC';
+	$results['meta']['reruns'][$rerun]['load_end'] = machine_load();
+} else {
+	$results['meta']['finished'] = gmdate('Y-m-d H:i:s') . ' UTC';
+	$results['meta']['load_end'] = machine_load();
+}
 $save();
 $say("results: {$results_file}");

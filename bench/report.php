@@ -1,9 +1,9 @@
 <?php
 /**
- * Turns bench/out/results.json into markdown: php bench/report.php RESULTS_JSON [ANALYSIS_MD] > OUT.md
+ * Turns bench/out/results.json into markdown: php bench/report.php RESULTS_JSON [NOTES_MD [COMMAND]] > OUT.md
  *
- * Every number comes from the results file; the verdicts are computed from them. ANALYSIS_MD,
- * when given, is appended as written (the why and the what-next, by a person).
+ * Every number comes from the results file; the verdicts are computed from them. NOTES_MD, when
+ * given, is included as written; the why of each figure is in ANALYSIS.md, written by hand.
  */
 
 declare(strict_types=1);
@@ -17,7 +17,8 @@ if (!is_array($data)) {
 	fwrite(STDERR, "no results file\n");
 	exit(1);
 }
-$analysis = isset($argv[2]) && is_file($argv[2]) ? (string) file_get_contents($argv[2]) : '';
+// NOTES_MD: what the person running it has to say (the load seen, reruns and why); optional.
+$run_notes = isset($argv[2]) && is_file($argv[2]) ? (string) file_get_contents($argv[2]) : '';
 $command = $argv[3] ?? 'make bench';
 $meta = $data['meta'];
 $s = $data['scenarios'];
@@ -43,8 +44,14 @@ $out[] = "| kernel | {$meta['kernel']} |";
 $out[] = "| PHP | {$meta['php']} |";
 $out[] = "| PHP cURL | libcurl {$meta['curl']} |";
 $out[] = "| wu_runcloud | {$meta['wu_runcloud']}, git `{$meta['git']}` (work tree of that commit), `" . ($meta['extension_source'] ?? $meta['extension']) . "` built {$meta['extension_mtime']}, sha256 `" . substr((string) ($meta['extension_sha256'] ?? ''), 0, 16) . "…`; measured as a copy in `bench/out/bin/` |";
+if (!empty($meta['git_subject'])) {
+	$out[] = "| code | `{$meta['git']}` “{$meta['git_subject']}”" . (!empty($meta['main']) ? "; contains main at `{$meta['main']}`" : '') . ' |';
+}
 $out[] = "| command | `{$command}` (runs `bench/run.sh`; QUICK=1 for the smoke run) |";
 $out[] = '| machine load | start: ' . $load($meta['load_start']) . '<br>end: ' . $load($meta['load_end'] ?? null) . ' |';
+foreach ($meta['reruns'] ?? [] as $rerun) {
+	$out[] = '| rerun of ' . implode(', ', $rerun['scenarios']) . " (`BENCH_RERUN=1 BENCH_ONLY=" . implode(',', $rerun['scenarios']) . ' bench/run.sh`, same .so; these sections show the rerun) | ' . $rerun['started'] . ' → ' . ($rerun['finished'] ?? 'unfinished') . '; start: ' . $load($rerun['load_start']) . '<br>end: ' . $load($rerun['load_end'] ?? null) . ' |';
+}
 $out[] = '';
 $out[] = 'Each flow runs in its own PHP CLI process (`php bench/worker.php TASK CONFIG`, the extension loaded through `PHP_INI_SCAN_DIR`); wall and CPU time are measured inside it around the work (process start-up is scenario 4). Requests come from the emulator\'s request log (`GET /__emulator/requests`), TCP connections from `GET /__emulator/connections` read before and after the process, minus the driver\'s own control-plane connections. Flows measured side by side take turns going first. Values are medians with (min–max) over the repetitions.';
 $out[] = '';
@@ -139,20 +146,20 @@ if (isset($s['burst'])) {
 	foreach ($b['runs'] as $flow => $runs) {
 		$out[] = "- {$flow}: " . implode(', ', array_map(static fn($x) => "`{$x}`", array_slice($runs, 0, 6))) . (count($runs) > 6 ? ' … (in all: ' . implode(', ', array_map(static fn($x) => "`{$x}`", $b['shapes'][$flow])) . ')' : '');
 	}
-	$notes = [];
+	$logged = [];
 	foreach ($plugin_rows as $row) {
 		foreach (array_merge($row['log_errors'], $row['log_warnings']) as $line) {
-			$notes[$line] = true;
+			$logged[$line] = true;
 		}
 	}
 	foreach (array_values(array_filter(array_map(static fn($rep) => $rep['plugin_www'] ?? null, $reps))) as $row) {
 		foreach ($row['log_warnings'] as $line) {
-			$notes['(www) ' . $line] = true;
+			$logged['(www) ' . $line] = true;
 		}
 	}
-	if ($notes) {
+	if ($logged) {
 		$out[] = '';
-		$out[] = 'The plugin logged (warnings and errors, any repetition): ' . implode('; ', array_map(static fn($x) => '“' . str_replace('|', '\|', $x) . '”', array_keys($notes)));
+		$out[] = 'The plugin logged (warnings and errors, any repetition): ' . implode('; ', array_map(static fn($x) => '“' . str_replace('|', '\|', $x) . '”', array_keys($logged)));
 	}
 	$out[] = '';
 	$out[] = 'Machine during this scenario: ' . $load($b['load_before'] ?? null) . ' → ' . $load($b['load_after'] ?? null) . '.';
@@ -383,8 +390,12 @@ foreach ($verdicts as [$target, $measured, $verdict, $margin]) {
 	$out[] = "| {$target} | {$measured} | **{$verdict}** | {$margin} |";
 }
 $out[] = '';
-if ('' !== trim($analysis)) {
-	$out[] = trim($analysis);
+if ('' !== trim($run_notes)) {
+	$out[] = '## Notes on this run';
+	$out[] = '';
+	$out[] = trim($run_notes);
 	$out[] = '';
 }
+$out[] = 'What each scenario measures and how to run it: [README.md](README.md). What bounds each figure and what would move it: [ANALYSIS.md](ANALYSIS.md).';
+$out[] = '';
 echo implode("\n", $out);
