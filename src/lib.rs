@@ -1,6 +1,11 @@
 //! wu_runcloud: the PHP extension. A thin shell over the `runcloud` crate: it reads the
 //! WU_RUNCLOUD_* constants, converts arguments and results, maps errors to exceptions, and
-//! adds a phpinfo() section. See DESIGN.md for the contracts.
+//! adds a phpinfo() section. The PHP-visible contract is stubs/wu_runcloud.stubs.php.
+//!
+//! `unsafe` lives here and only here: the `runcloud` and `runcloud-emulator` crates are
+//! `#![forbid(unsafe_code)]`. Each block touches the engine where ext-php-rs has no safe API
+//! (the executor's constant and class tables, the exception scope, module start-up) and says
+//! why it is sound in a `SAFETY` comment.
 
 #![cfg_attr(windows, feature(abi_vectorcall))]
 
