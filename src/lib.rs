@@ -14,14 +14,19 @@ mod convert;
 mod exceptions;
 mod functions;
 mod info;
-mod zval_serializer;
+mod to_php;
 
 use ext_php_rs::prelude::*;
 
-/// Module startup: registers the exception classes (they need MINIT, see exceptions.rs).
+/// Module startup: registers the exception classes (they need MINIT, see exceptions.rs) and
+/// interns the keys of the result arrays (to_php.rs).
 unsafe extern "C" fn startup(_type: i32, _module_number: i32) -> i32 {
     // A panic must not unwind into the engine here: report failure instead.
-    match std::panic::catch_unwind(exceptions::register) {
+    let started = std::panic::catch_unwind(|| {
+        to_php::intern();
+        exceptions::register()
+    });
+    match started {
         Ok(Ok(())) => 0,
         _ => -1,
     }

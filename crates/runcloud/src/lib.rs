@@ -37,6 +37,7 @@ mod secret;
 mod ssl;
 mod url;
 pub mod value;
+mod wire;
 
 pub use api::{ConfigReport, ConnectionReport, InfoReport, TargetReport};
 pub use config::{Target, TimeoutValue};
@@ -105,12 +106,8 @@ pub mod fuzzing {
     /// How a 2xx `GET ssl` body reads: `Some(None)` no certificate, `Some(Some(id))` a
     /// certificate, `None` an unexpected shape (an error naming the endpoint).
     pub fn certificate_answer(body: &[u8]) -> Option<Option<u64>> {
-        let value = if body.iter().all(u8::is_ascii_whitespace) {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_slice(body).ok()?
-        };
-        crate::models::BasicCert::from_wire(&value).map(|cert| cert.map(|c| c.id))
+        let answer: crate::wire::CertificateAnswer = crate::wire::parse(body).ok()?;
+        answer.0.map(|cert| cert.map(|c| c.id))
     }
 
     /// The wait, in seconds, that `Retry-After` / `X-RateLimit-Reset` ask for at `now_unix`.

@@ -21,12 +21,14 @@
 //! Basic first: with a basic certificate the app is not in advanced mode [assumed: RunCloud
 //! keeps one or the other], so the common case costs one request fewer (3 per add, not 4).
 
+use serde::de::IgnoredAny;
 use serde_json::{json, Value};
 
 use crate::config::Target;
 use crate::error::Result;
 use crate::http::{blames_server_or_app, runcloud_message, shape_error, Client, Method, Retry};
-use crate::models::{AdvancedMode, BasicCert, Domain, SslOutcome};
+use crate::models::{Domain, SslOutcome};
+use crate::wire::{AdvancedMode, BasicCert, CertificateAnswer, ModeAnswer};
 
 pub(crate) fn app_path(t: Target) -> String {
     format!("/servers/{}/webapps/{}", t.server_id, t.app_id)
@@ -87,7 +89,13 @@ fn ssl_step(
                 "authorizationMethod": "http-01",
                 "environment": "live",
             });
-            client.json(Method::Post, &path, &[], Some(&body), Retry::IfNotProcessed)?;
+            client.json::<IgnoredAny>(
+                Method::Post,
+                &path,
+                &[],
+                Some(&body),
+                Retry::IfNotProcessed,
+            )?;
             Ok(SslOutcome::new("issued", None, None))
         }
         _ => Ok(no_certificate()),
@@ -119,9 +127,8 @@ fn advanced_mode(client: &Client, t: Target) -> Result<Option<AdvancedMode>> {
         // [assumed] no advanced SSL on this plan/API: basic mode.
         return Ok(None);
     }
-    let v = client.decode(&reply)?;
-    AdvancedMode::from_wire(&v)
-        .map(Some)
+    let ModeAnswer(mode) = client.decode(&reply)?;
+    mode.map(Some)
         .ok_or_else(|| shape_error(Method::Get, &path, "advancedSSL/autoSSL flags"))
 }
 
@@ -138,8 +145,8 @@ fn certificate(client: &Client, path: &str) -> Result<Option<BasicCert>> {
             }
         }
     }
-    let v = client.decode(&reply)?;
-    BasicCert::from_wire(&v).ok_or_else(|| {
+    let CertificateAnswer(answer) = client.decode(&reply)?;
+    answer.ok_or_else(|| {
         shape_error(
             Method::Get,
             path,
@@ -173,6 +180,6 @@ fn redeploy_or_skip(
     let put = format!("{path}/{}", cert.id);
     let body = Value::Object(Default::default());
     // Not repeated when it may have taken effect: a second issue counts against Let's Encrypt limits.
-    client.json(Method::Put, &put, &[], Some(&body), Retry::IfNotProcessed)?;
+    client.json::<IgnoredAny>(Method::Put, &put, &[], Some(&body), Retry::IfNotProcessed)?;
     Ok(SslOutcome::new("redeployed", Some(cert.id), None))
 }

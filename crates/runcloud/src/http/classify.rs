@@ -31,24 +31,25 @@ impl Client {
         use std::io::ErrorKind as K;
         use ureq::Timeout as T;
         let secs = self.timeout.as_secs_f64();
+        let authority = self.authority();
         let (what, retryable, maybe_processed) = match &e {
             ureq::Error::Timeout(T::Connect | T::Resolve) => (
-                format!("cannot connect to {}: connect timeout", self.authority),
+                format!("cannot connect to {}: connect timeout", authority),
                 true,
                 false,
             ),
             ureq::Error::Timeout(_) => (
-                format!("timed out after {secs} s waiting for {}", self.authority),
+                format!("timed out after {secs} s waiting for {}", authority),
                 false,
                 true,
             ),
             ureq::Error::HostNotFound => (
-                format!("cannot resolve the host of {}", self.authority),
+                format!("cannot resolve the host of {}", authority),
                 true,
                 false,
             ),
             ureq::Error::ConnectionFailed => {
-                (format!("cannot connect to {}", self.authority), true, false)
+                (format!("cannot connect to {}", authority), true, false)
             }
             ureq::Error::BodyExceedsLimit(_) => (
                 format!(
@@ -58,33 +59,31 @@ impl Client {
                 false,
                 true,
             ),
-            ureq::Error::Rustls(err) => {
-                (tls_message(&err.to_string(), &self.authority), false, false)
-            }
-            ureq::Error::Tls(err) => (tls_message(err, &self.authority), false, false),
+            ureq::Error::Rustls(err) => (tls_message(&err.to_string(), &authority), false, false),
+            ureq::Error::Tls(err) => (tls_message(err, &authority), false, false),
             ureq::Error::Io(io) => match io.kind() {
                 K::ConnectionRefused
                 | K::AddrNotAvailable
                 | K::NetworkUnreachable
                 | K::HostUnreachable
                 | K::NotConnected => (
-                    format!("cannot connect to {}: {}", self.authority, io_kind(io)),
+                    format!("cannot connect to {}: {}", authority, io_kind(io)),
                     true,
                     false,
                 ),
                 K::TimedOut | K::WouldBlock => (
-                    format!("timed out after {secs} s waiting for {}", self.authority),
+                    format!("timed out after {secs} s waiting for {}", authority),
                     false,
                     true,
                 ),
                 K::InvalidData if !reading_body => {
                     // rustls reports certificate problems as InvalidData.
-                    (tls_message(&io.to_string(), &self.authority), false, false)
+                    (tls_message(&io.to_string(), &authority), false, false)
                 }
                 K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => (
                     format!(
                         "the connection to {} was closed {}",
-                        self.authority,
+                        authority,
                         if reading_body {
                             "before the whole answer arrived"
                         } else {
@@ -95,23 +94,23 @@ impl Client {
                     true,
                 ),
                 _ => (
-                    format!("network error with {}: {}", self.authority, io_kind(io)),
+                    format!("network error with {}: {}", authority, io_kind(io)),
                     true,
                     true,
                 ),
             },
             ureq::Error::Protocol(p) => (
-                format!("invalid HTTP answer from {}: {p}", self.authority),
+                format!("invalid HTTP answer from {}: {p}", authority),
                 true,
                 true,
             ),
             ureq::Error::LargeResponseHeader(_, _) => (
-                format!("the answer's headers from {} are too large", self.authority),
+                format!("the answer's headers from {} are too large", authority),
                 false,
                 true,
             ),
             other => (
-                format!("HTTP error with {}: {other}", self.authority),
+                format!("HTTP error with {}: {other}", authority),
                 false,
                 true,
             ),

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::decode::decode;
@@ -25,9 +27,8 @@ pub(crate) struct Client {
     /// an API that echoes a rejected token must not put it into an exception).
     pub(super) scrub: Vec<Secret>,
     pub(super) timeout: Duration,
-    /// Host and port, for messages ("cannot connect to manage.runcloud.io:443").
-    pub(super) authority: String,
-    pub(super) pace_key: String,
+    /// The API root (without `/v3`): the pacer's key, and the host named in messages.
+    pub(super) api_root: String,
     /// Which credential this is, for the guidance after a 401/403/404 (never its value).
     pub(super) credential: Credential,
     /// What is left of the call's `max_wait`.
@@ -60,27 +61,31 @@ impl Client {
                 (header, vec![key.clone(), secret.clone(), basic])
             }
         };
-        let authority = url::Url::parse(&settings.api_root)
-            .ok()
-            .and_then(|u| {
-                let host = u.host_str()?.to_string();
-                Some(format!("{host}:{}", u.port_or_known_default()?))
-            })
-            .unwrap_or_else(|| settings.api_root.clone());
         Ok(Client {
             agent,
             base: settings.base_url(),
             scrub,
             timeout: settings.timeout,
             authorization,
-            authority,
-            pace_key: settings.api_root.clone(),
+            api_root: settings.api_root.clone(),
             credential: Credential {
                 version: settings.version(),
                 from_options: settings.credentials_from_options,
             },
             budget: WaitBudget::new(settings.max_wait),
         })
+    }
+
+    /// Host and port, for messages ("cannot connect to manage.runcloud.io:443"); only built
+    /// when a message needs it.
+    pub(super) fn authority(&self) -> String {
+        url::Url::parse(&self.api_root)
+            .ok()
+            .and_then(|u| {
+                let host = u.host_str()?.to_string();
+                Some(format!("{host}:{}", u.port_or_known_default()?))
+            })
+            .unwrap_or_else(|| self.api_root.clone())
     }
 
     /// Sleeps our own backoff before attempt `next_attempt` of a request the caller repeats
@@ -99,15 +104,16 @@ impl Client {
         with_note(error, &note)
     }
 
-    /// A request whose answer must be a success: its JSON value, or the typed error.
-    pub(crate) fn json(
+    /// A request whose answer must be a success: its body read as `T` (a wire type, or
+    /// `IgnoredAny` when only "valid JSON" matters), or the typed error.
+    pub(crate) fn json<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         query: &[(&str, String)],
         body: Option<&Value>,
         retry: Retry,
-    ) -> Result<Value> {
+    ) -> Result<T> {
         let reply = self
             .call(method, path, query, body, retry, retry::MAX_ATTEMPTS)
             .map_err(|f| f.error)?;
@@ -116,7 +122,7 @@ impl Client {
 
     /// [`decode`] with the credentials scrubbed from any error text, then what the operator
     /// should check (401/403/404) and when to retry (a retryable status given up) added.
-    pub(crate) fn decode(&self, reply: &Reply) -> Result<Value> {
+    pub(crate) fn decode<'a, T: Deserialize<'a>>(&self, reply: &'a Reply) -> Result<T> {
         decode(reply).map_err(|e| {
             let mut e = self.scrubbed(e);
             if let Error::Api { status, path, .. } = &e {
@@ -205,7 +211,7 @@ mod tests {
             attempts: 1,
             gave_up: None,
         };
-        let e = client.decode(&reply).unwrap_err();
+        let e = client.decode::<serde::de::IgnoredAny>(&reply).unwrap_err();
         let text = format!("{e} {e:?} {client:?}");
         assert!(
             !text.contains("key-abc") && !text.contains("sec-xyz"),

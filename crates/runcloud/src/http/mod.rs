@@ -7,7 +7,8 @@
 //!   `wait.rs`: `max_wait` and the waits RunCloud asks for.
 //! - `classify.rs`: what a failed attempt means (retryable? maybe processed?).
 //! - `decode.rs`: an answer as a value or a typed error; `guidance.rs`: what to check after a
-//!   401/403/404. `agent.rs` and `tls.rs`: the process-wide agents and their TLS roots.
+//!   401/403/404. `agent.rs`, `tls.rs` and `resolve.rs`: the process-wide agents, their TLS
+//!   roots and their cache of resolved host names.
 
 mod agent;
 mod classify;
@@ -16,6 +17,7 @@ mod decode;
 mod guidance;
 pub(crate) mod rate_limit;
 mod request;
+mod resolve;
 pub(crate) mod retry;
 mod tls;
 mod wait;

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use serde_json::Value;
-use ureq::http;
+use ureq::{http, AsSendBody, Body};
 
 use super::wait::{self, ServerWait};
 use super::{rate_limit, Client, Failed, Method, Reply, MAX_BODY_BYTES};
@@ -32,68 +32,31 @@ impl Client {
             .method(method.as_str())
             .uri(&url)
             .header("Authorization", self.authorization.expose());
-        let t = Some(self.timeout);
-        let connect = Some(self.timeout.min(CONNECT_TIMEOUT));
-        let result = match body {
+        let mut response = match body {
             Some(v) => {
                 let bytes = serde_json::to_vec(v).unwrap_or_default();
-                builder
+                let request = builder
                     .header("Content-Type", "application/json")
-                    .body(bytes)
-                    .map_err(|e| self.local_failure(method, path, &e.to_string()))
-                    .and_then(|req| {
-                        let req = self
-                            .agent
-                            .configure_request(req)
-                            .timeout_connect(connect)
-                            .timeout_send_request(t)
-                            .timeout_send_body(t)
-                            .timeout_recv_response(t)
-                            .timeout_recv_body(t)
-                            .build();
-                        self.agent
-                            .run(req)
-                            .map_err(|e| self.transport_failure(method, path, e, false))
-                    })
+                    .body(bytes);
+                self.send(request, method, path)?
             }
-            None => builder
-                .body(())
-                .map_err(|e| self.local_failure(method, path, &e.to_string()))
-                .and_then(|req| {
-                    let req = self
-                        .agent
-                        .configure_request(req)
-                        .timeout_connect(connect)
-                        .timeout_send_request(t)
-                        .timeout_recv_response(t)
-                        .timeout_recv_body(t)
-                        .build();
-                    self.agent
-                        .run(req)
-                        .map_err(|e| self.transport_failure(method, path, e, false))
-                }),
+            None => self.send(builder.body(()), method, path)?,
         };
-        let mut response = result?;
         let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
+        let headers = response.headers();
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let server_wait = wait::server_wait(
-            header("retry-after").as_deref(),
-            header("x-ratelimit-reset").as_deref(),
+            header("retry-after"),
+            header("x-ratelimit-reset"),
             wait::now_unix(),
         );
-        let location = header("location");
+        let location = header("location").map(str::to_string);
         rate_limit::after_response(
-            &self.pace_key,
+            &self.api_root,
             sent_at,
             status,
-            header("x-ratelimit-remaining").as_deref(),
-            header("x-ratelimit-limit").as_deref(),
+            header("x-ratelimit-remaining"),
+            header("x-ratelimit-limit"),
         );
         let body = response
             .body_mut()
@@ -113,5 +76,29 @@ impl Client {
             },
             server_wait,
         ))
+    }
+
+    /// Sends a built request with this call's timeouts (every phase gets the whole timeout,
+    /// connecting at most [`CONNECT_TIMEOUT`]).
+    fn send<B: AsSendBody>(
+        &self,
+        request: http::Result<http::Request<B>>,
+        method: Method,
+        path: &str,
+    ) -> std::result::Result<http::Response<Body>, Failed> {
+        let request = request.map_err(|e| self.local_failure(method, path, &e.to_string()))?;
+        let t = Some(self.timeout);
+        let request = self
+            .agent
+            .configure_request(request)
+            .timeout_connect(Some(self.timeout.min(CONNECT_TIMEOUT)))
+            .timeout_send_request(t)
+            .timeout_send_body(t)
+            .timeout_recv_response(t)
+            .timeout_recv_body(t)
+            .build();
+        self.agent
+            .run(request)
+            .map_err(|e| self.transport_failure(method, path, e, false))
     }
 }

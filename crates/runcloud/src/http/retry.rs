@@ -64,7 +64,7 @@ impl Client {
             // The pacer's wait is a prediction: when it does not fit, send now and let
             // RunCloud decide.
             self.budget
-                .sleep(rate_limit::wait_before_request(&self.pace_key));
+                .sleep(rate_limit::wait_before_request(&self.api_root));
             let sent_at = Instant::now();
             let outcome = self.attempt(method, path, query, body, sent_at);
             let (again, server_wait) = match &outcome {
