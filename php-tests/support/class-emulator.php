@@ -152,6 +152,15 @@ final class Emulator {
 		return $names;
 	}
 
+	/** The emulator's process id (benchmarks pin it to a CPU), null once stopped. */
+	public function pid(): ?int {
+		if (!is_resource($this->process)) {
+			return null;
+		}
+		$status = proc_get_status($this->process);
+		return $status['running'] ? (int) $status['pid'] : null;
+	}
+
 	/** What the emulator wrote to stderr so far (for failure messages). */
 	public function log(): string {
 		return null === $this->log_file ? '' : (string) @file_get_contents($this->log_file);
