@@ -267,13 +267,15 @@ final class CliTest extends Plugin_Test_Case {
 		$names = $this->missing_domains(4);
 		// The first add's redeploy fails (an SSL failure after the add is not an error and tells
 		// nothing): the second domain keeps its SSL step, which tells the mode; the others are batched.
+		// The extension remembers the certificate from the first add's lookup, so the second add
+		// redeploys it at once (no GET ssl); the final redeploy_ssl() looks it up again.
 		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 1, 'status' => 422, 'body' => '{"message":"Too many certificates already issued"}']);
 		$seen = count($this->emulator->requests());
 
 		$this->assertSame(0, Harness::cli('runcloud sync'), State::cli_text());
 
 		$this->assertSame(
-			['POST domains', 'GET ssl', 'PUT ssl/{id}', 'POST domains', 'GET ssl', 'PUT ssl/{id}', 'POST domains', 'POST domains', 'GET ssl', 'PUT ssl/{id}'],
+			['POST domains', 'GET ssl', 'PUT ssl/{id}', 'POST domains', 'PUT ssl/{id}', 'POST domains', 'POST domains', 'GET ssl', 'PUT ssl/{id}'],
 			$this->sync_requests($seen)
 		);
 

@@ -16,7 +16,9 @@
 //!
 //! Modules: `config` (constants + options -> settings), `options` (strict option keys and
 //! types), `secret`, `url` (API root rules), `domain_name` (validation, IDN), `http` (agent,
-//! TLS, retries, pacing, decoding), `pagination`, `models`, `ssl`, `api` (the facade).
+//! TLS, retries, pacing, decoding), `wire` (RunCloud's JSON read straight into typed records),
+//! `pagination`, `models` (the results), `ssl` and `ssl_memory` (the SSL step, and what it
+//! remembers of each web app for the life of the process), `api` (the facade).
 //!
 //! Comments tag API facts as in docs/RUNCLOUD_API.md: [doc], [sdk], [seen], [assumed].
 
@@ -35,6 +37,7 @@ mod pagination;
 mod registrable;
 mod secret;
 mod ssl;
+mod ssl_memory;
 mod url;
 pub mod value;
 mod wire;

@@ -76,6 +76,11 @@ impl Client {
         })
     }
 
+    /// The key under which the SSL step remembers `t` for this API root and credential.
+    pub(crate) fn app_key(&self, t: crate::config::Target) -> crate::ssl_memory::AppKey {
+        crate::ssl_memory::AppKey::new(&self.api_root, self.authorization.expose(), t)
+    }
+
     /// Host and port, for messages ("cannot connect to manage.runcloud.io:443"); only built
     /// when a message needs it.
     pub(super) fn authority(&self) -> String {
