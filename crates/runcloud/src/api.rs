@@ -327,9 +327,10 @@ pub fn remove_domain(input: &CallInput, domain: &[u8]) -> Result<RemoveResult> {
     let path = format!("{}/{}", domains_path(t), record.id);
     let reply = client.fetch(Method::Delete, &path)?;
     if reply.status == 404 {
-        // Gone. After a lost answer and a retry, the first DELETE removed it [assumed];
-        // otherwise someone else did, between our lookup and our DELETE.
-        let ours = reply.attempts > 1;
+        // Gone. When an earlier attempt may have been processed (its answer was lost), that
+        // attempt removed it [assumed]; otherwise someone else did, between our lookup and our
+        // DELETE (a refused attempt, 429 or 503, removed nothing).
+        let ours = reply.earlier_maybe_processed;
         return Ok(RemoveResult {
             removed: ours,
             domain: ours.then_some(record),

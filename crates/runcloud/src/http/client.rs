@@ -214,6 +214,7 @@ mod tests {
             body: br#"{"message":"bad key key-abc","errors":{"k":["sec-xyz is wrong"]}}"#.to_vec(),
             location: None,
             attempts: 1,
+            earlier_maybe_processed: false,
             gave_up: None,
         };
         let e = client.decode::<serde::de::IgnoredAny>(&reply).unwrap_err();

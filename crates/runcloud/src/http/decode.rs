@@ -169,6 +169,7 @@ mod tests {
             body: body.as_bytes().to_vec(),
             location: None,
             attempts: 1,
+            earlier_maybe_processed: false,
             gave_up: None,
         }
     }

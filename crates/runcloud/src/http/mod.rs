@@ -88,6 +88,10 @@ pub(crate) struct Reply {
     pub location: Option<String>,
     /// Attempts this request took (1..=3).
     pub attempts: u32,
+    /// Whether an earlier attempt of this request may have reached RunCloud and taken effect
+    /// (its answer was lost, or was a 502/504): then a 404 to a DELETE can be our own doing.
+    /// A refused attempt (429, 503) or one that never connected does not count.
+    pub earlier_maybe_processed: bool,
     /// Why it was not tried again although the status asked for it (added to the message).
     pub gave_up: Option<GaveUp>,
 }

@@ -72,6 +72,7 @@ impl Client {
                 body,
                 location,
                 attempts: 1,
+                earlier_maybe_processed: false,
                 gave_up: None,
             },
             server_wait,

@@ -60,6 +60,7 @@ impl Client {
     ) -> std::result::Result<Reply, Failed> {
         let max_attempts = max_attempts.clamp(1, MAX_ATTEMPTS);
         let mut attempt = 1;
+        let mut earlier_maybe_processed = false;
         loop {
             // The pacer's wait is a prediction: when it does not fit, send now and let
             // RunCloud decide.
@@ -82,6 +83,10 @@ impl Client {
             if again && attempt < max_attempts {
                 let wait = backoff(attempt + 1, server_wait.map(|w| w.wait));
                 if self.budget.sleep(wait) {
+                    earlier_maybe_processed |= match &outcome {
+                        Ok((reply, _)) => !not_processed_status(reply.status),
+                        Err(f) => f.maybe_processed,
+                    };
                     attempt += 1;
                     continue;
                 }
@@ -95,6 +100,7 @@ impl Client {
             return match outcome {
                 Ok((mut reply, _)) => {
                     reply.attempts = attempt;
+                    reply.earlier_maybe_processed = earlier_maybe_processed;
                     reply.gave_up = gave_up;
                     Ok(reply)
                 }
