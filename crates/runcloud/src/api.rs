@@ -1,5 +1,6 @@
-//! The facade: one function per `wu_runcloud_*` PHP function. Results are `Serialize`, shaped
-//! exactly as DESIGN.md's arrays, so the shell converts them generically.
+//! The facade: one function per `wu_runcloud_*` PHP function. Results are plain structs shaped
+//! as the arrays of stubs/wu_runcloud.stubs.php; the shell converts each type field by field
+//! (src/to_php.rs), and their `Serialize` form is the same shape as JSON.
 //!
 //! Order of checks in every function: option keys and values, then the domain name, then
 //! missing configuration; only then a request. Invalid input sends nothing.
@@ -8,7 +9,6 @@ use std::ops::ControlFlow;
 
 use serde::de::IgnoredAny;
 use serde::Serialize;
-use serde_json::json;
 
 use crate::config::{self, Resolved, Settings, Target, TimeoutValue};
 use crate::domain_name::{canonical_stored, normalize, same_name, Wildcard};
@@ -165,6 +165,24 @@ fn worth_a_lookup(status: u16) -> bool {
     (400..500).contains(&status) && status != 429
 }
 
+/// The body of `POST domains` [doc: name, www, redirection, type; `wildcard` for `*.`].
+#[derive(Serialize)]
+struct NewDomain<'a> {
+    name: &'a str,
+    www: bool,
+    redirection: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    wildcard: bool,
+}
+
+impl NewDomain<'_> {
+    fn to_json(&self) -> Vec<u8> {
+        // Plain strings and booleans: serialising cannot fail.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
 pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
     let resolved = config::resolve(Func::AddDomain, input)?;
     let opts = options::add_options(input)?;
@@ -178,13 +196,14 @@ pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
     let client = Client::new(&settings)?;
     let t = settings.target;
     let path = domains_path(t);
-    let body = json!({
-        "name": name,
-        "www": opts.www,
-        "redirection": opts.redirection,
-        "type": opts.kind,
-        "wildcard": opts.wildcard,
-    });
+    let body = NewDomain {
+        name: &name,
+        www: opts.www,
+        redirection: &opts.redirection,
+        kind: &opts.kind,
+        wildcard: opts.wildcard,
+    }
+    .to_json();
 
     // The POST is repeated only when it certainly did not take effect (429/503/connect
     // failure: inside `call`), or after a lookup shows the name is still absent.

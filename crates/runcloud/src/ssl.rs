@@ -32,7 +32,6 @@
 //! explicit check), and learns.
 
 use serde::de::IgnoredAny;
-use serde_json::{json, Value};
 
 use crate::config::Target;
 use crate::error::{Error, Result};
@@ -44,6 +43,9 @@ use crate::wire::{AdvancedMode, BasicCert, CertificateAnswer, ModeAnswer};
 pub(crate) fn app_path(t: Target) -> String {
     format!("/servers/{}/webapps/{}", t.server_id, t.app_id)
 }
+
+/// [doc] The body of the per-domain install (`POST domains/{id}/ssl`).
+const DOMAIN_INSTALL: &[u8] = br#"{"advancedSSL":true,"autoSSL":false,"provider":"letsencrypt","enableHttp":false,"enableHsts":false,"authorizationMethod":"http-01","environment":"live"}"#;
 
 /// What this call already knows of the basic certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,21 +235,11 @@ impl Step<'_> {
 
     /// `POST domains/{id}/ssl`: a Let's Encrypt certificate for the domain alone.
     fn issue(&self, domain: &Domain) -> Result<SslOutcome> {
-        // [doc] body of the per-domain install.
-        let body = json!({
-            "advancedSSL": true,
-            "autoSSL": false,
-            "provider": "letsencrypt",
-            "enableHttp": false,
-            "enableHsts": false,
-            "authorizationMethod": "http-01",
-            "environment": "live",
-        });
         self.client.json::<IgnoredAny>(
             Method::Post,
             &domain_ssl_path(self.t, domain),
             &[],
-            Some(&body),
+            Some(DOMAIN_INSTALL),
             Retry::IfNotProcessed,
         )?;
         Ok(SslOutcome::new("issued", None, None))
@@ -277,12 +269,11 @@ impl Step<'_> {
     /// `PUT {path}/{id}`. Not repeated when it may have taken effect: a second issue counts
     /// against Let's Encrypt's limits.
     fn put(&self, path: &str, id: u64) -> Result<()> {
-        let body = Value::Object(Default::default());
         self.client.json::<IgnoredAny>(
             Method::Put,
             &format!("{path}/{id}"),
             &[],
-            Some(&body),
+            Some(b"{}"),
             Retry::IfNotProcessed,
         )?;
         Ok(())

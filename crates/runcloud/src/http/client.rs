@@ -8,7 +8,6 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::decode::decode;
 use super::guidance::{self, Credential};
@@ -109,14 +108,14 @@ impl Client {
         with_note(error, &note)
     }
 
-    /// A request whose answer must be a success: its body read as `T` (a wire type, or
-    /// `IgnoredAny` when only "valid JSON" matters), or the typed error.
+    /// A request (`body`: JSON text) whose answer must be a success: its body read as `T` (a
+    /// wire type, or `IgnoredAny` when only "valid JSON" matters), or the typed error.
     pub(crate) fn json<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         query: &[(&str, String)],
-        body: Option<&Value>,
+        body: Option<&[u8]>,
         retry: Retry,
     ) -> Result<T> {
         let reply = self

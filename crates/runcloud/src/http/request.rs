@@ -4,7 +4,6 @@
 
 use std::time::Instant;
 
-use serde_json::Value;
 use ureq::{http, AsSendBody, Body};
 
 use super::wait::{self, ServerWait};
@@ -18,7 +17,7 @@ impl Client {
         method: Method,
         path: &str,
         query: &[(&str, String)],
-        body: Option<&Value>,
+        body: Option<&[u8]>,
         sent_at: Instant,
     ) -> std::result::Result<(Reply, Option<ServerWait>), Failed> {
         let mut url = format!("{}{}", self.base, path);
@@ -33,11 +32,10 @@ impl Client {
             .uri(&url)
             .header("Authorization", self.authorization.expose());
         let mut response = match body {
-            Some(v) => {
-                let bytes = serde_json::to_vec(v).unwrap_or_default();
+            Some(json) => {
                 let request = builder
                     .header("Content-Type", "application/json")
-                    .body(bytes);
+                    .body(json);
                 self.send(request, method, path)?
             }
             None => self.send(builder.body(()), method, path)?,

@@ -13,8 +13,6 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
 use super::wait::GaveUp;
 use super::{rate_limit, with_note, Client, Failed, Method, Reply, Retry};
 use crate::error::Error;
@@ -54,7 +52,7 @@ impl Client {
         method: Method,
         path: &str,
         query: &[(&str, String)],
-        body: Option<&Value>,
+        body: Option<&[u8]>,
         retry: Retry,
         max_attempts: u32,
     ) -> std::result::Result<Reply, Failed> {
