@@ -165,8 +165,9 @@ impl Step<'_> {
         };
         self.learn(None);
         match self.basic_certificate()? {
-            // The same certificate: RunCloud refused this redeploy; its answer stands.
-            Some(cert) if cert.id == id => Err(error),
+            // The same Let's Encrypt certificate: RunCloud refused this redeploy; its answer
+            // stands (not sent twice). Anything else is decided afresh (a custom one: skipped).
+            Some(cert) if cert.id == id && cert.method == "letsencrypt" => Err(error),
             Some(cert) => self.redeploy_or_skip("web app", &self.basic_path(), cert),
             None => self.look_up(domain, DomainCertificate::New, Basic::None, None),
         }
