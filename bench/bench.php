@@ -379,24 +379,28 @@ if (in_array('4', $only, true)) {
 	$say(sprintf('  RSS: %d KiB vs %d KiB', $scenario['rss']['without_VmRSS_kib']['median'], $scenario['rss']['with_VmRSS_kib']['median']));
 
 	// CPU per call against a zero-latency emulator (TLS kept: production is TLS).
-	// App 1:1 has 10 domains, app 1:2 a full page of 40 (how the cost grows with the answer).
-	[$emulator, $config, $command] = $start(['--tls', '--app', '1:1', '--app', '1:2', '--seed-domains', 10]);
+	// App 1:1 has 10 domains, app 1:2 a full page of 40 (how the cost grows with the answer);
+	// the adds go to app 1:3, so that they do not grow the lists.
+	[$emulator, $config, $command] = $start(['--tls', '--app', '1:1', '--app', '1:2', '--app', '1:3', '--seed-domains', 10]);
 	$emulator->seed(1, 2, 30);
 	$counters = new Counters($emulator);
 	$tasks = [
 		'wu_list' => 'cpu_wu_list', 'curl_reused_list' => 'cpu_curl_reuse_list',
 		'wu_find' => 'cpu_wu_find', 'curl_reused_find' => 'cpu_curl_reuse_find',
 		'wu_list_40' => 'cpu_wu_list', 'curl_reused_list_40' => 'cpu_curl_reuse_list',
+		'wu_add' => 'cpu_wu_add', 'curl_reused_add' => 'cpu_curl_reuse_add',
 		'curl_new_list' => 'cpu_curl_new_list',
 	];
-	$cpu = ['emulator' => $command, 'calls' => $plan['cpu_calls'], 'reps' => []];
+	$pinned = pin_apart($emulator);
+	$cpu = ['emulator' => $command, 'calls' => $plan['cpu_calls'], 'reps' => [], 'pinned' => $pinned ? 'worker on CPU 0, emulator on the last CPU (taskset)' : null];
 	for ($r = 0; $r < $plan['cpu_reps']; $r++) {
 		$rep = [];
 		foreach ($rotate(array_keys($tasks), $r) as $name) {
 			$before = $counters->snapshot();
 			// A new TLS session per call costs about 100 times more: fewer calls keep the run short.
 			$calls = 'curl_new_list' === $name ? max(50, intdiv($plan['cpu_calls'], 10)) : $plan['cpu_calls'];
-			$worker = run_worker($tasks[$name], ['calls' => $calls] + ('_40' === substr($name, -3) ? ['app_id' => 2] : []) + $config);
+			$app = '_40' === substr($name, -3) ? ['app_id' => 2] : ('_add' === substr($name, -4) ? ['app_id' => 3] : []);
+			$worker = run_worker($tasks[$name], ['calls' => $calls] + $app + $config, [], $pinned);
 			$seen = $counters->since($before);
 			$rep[$name] = [
 				'calls' => $calls, 'cpu_us_per_call' => $worker['cpu_us_per_call'], 'wall_us_per_call' => $worker['wall_us_per_call'],
@@ -410,9 +414,17 @@ if (in_array('4', $only, true)) {
 		}
 		$cpu['reps'][] = $rep;
 		// The same calls side by side in one process, one call of each flow per round.
-		$paired = run_worker('cpu_paired', ['calls' => $plan['cpu_calls']] + $config);
+		$paired = run_worker('cpu_paired', ['calls' => $plan['cpu_calls']] + $config, [], $pinned);
 		$cpu['paired'][] = $paired['flows'];
 		$say(sprintf('  rep %d paired (%d rounds): ', $r + 1, $paired['rounds']) . implode(', ', array_map(static fn($k, $v) => sprintf('%s %.0f µs', $k, $v['cpu_us_median']), array_keys($paired['flows']), $paired['flows'])));
+		if ($pinned) {
+			// The same, with the scheduler free to move both processes (reported beside).
+			unpin($emulator);
+			$free = run_worker('cpu_paired', ['calls' => $plan['cpu_calls']] + $config);
+			pin_apart($emulator);
+			$cpu['paired_unpinned'][] = $free['flows'];
+			$say(sprintf('  rep %d paired, not pinned: ', $r + 1) . implode(', ', array_map(static fn($k, $v) => sprintf('%s %.0f µs', $k, $v['cpu_us_median']), array_keys($free['flows']), $free['flows'])));
+		}
 	}
 	$scenario['cpu'] = $cpu;
 	$scenario['load_after'] = machine_load();

@@ -144,6 +144,16 @@ final class Curl_Client {
 		return ['created' => true, 'ssl' => 200 === $status ? 'redeployed' : "failed {$status}"];
 	}
 
+	/** Adds one domain (`POST domains` + `json_decode`), as wu_runcloud_add_domain() with `ssl => false`. */
+	public function add_domain(string $domain): array {
+		$app = '/servers/' . ($this->c['server_id'] ?? 1) . '/webapps/' . ($this->c['app_id'] ?? 1);
+		[$status, $created] = $this->request('POST', $app . '/domains', ['name' => $domain, 'www' => false, 'redirection' => 'none', 'type' => 'alias', 'wildcard' => false]);
+		if (200 !== $status || !isset($created['id'])) {
+			throw new \RuntimeException("POST domains {$domain}: {$status} " . json_encode($created));
+		}
+		return $created;
+	}
+
 	/** Every domain of the app, as wu_runcloud_list_domains() returns them (all pages). */
 	public function list_domains(): array {
 		$app = '/servers/' . ($this->c['server_id'] ?? 1) . '/webapps/' . ($this->c['app_id'] ?? 1);
@@ -172,6 +182,12 @@ function tally(array $values): array {
 		$out[(string) $v] = ($out[(string) $v] ?? 0) + 1;
 	}
 	return $out;
+}
+
+/** A name no call has added yet (scenario 4's adds: one POST each). */
+function fresh_name(string $flow): string {
+	static $n = 0;
+	return sprintf('cpu-%s-%d-%d.example.test', $flow, getmypid(), ++$n);
 }
 
 function domain_names(array $c): array {
@@ -252,8 +268,10 @@ switch ($task) {
 	// (it opens the connection and loads the CA store); its cost is reported apart.
 	case 'cpu_wu_list':
 	case 'cpu_wu_find':
+	case 'cpu_wu_add':
 	case 'cpu_curl_reuse_list':
 	case 'cpu_curl_reuse_find':
+	case 'cpu_curl_reuse_add':
 	case 'cpu_curl_new_list':
 		$calls = (int) $config['calls'];
 		$find = $config['find'] ?? 'site-5.example.test';
@@ -264,6 +282,10 @@ switch ($task) {
 					return count(wu_runcloud_list_domains(wu_options($config)));
 				case 'cpu_wu_find':
 					return null === wu_runcloud_find_domain($find, wu_options($config)) ? 0 : 1;
+				case 'cpu_wu_add':
+					return wu_runcloud_add_domain(fresh_name('wu'), wu_options($config, ['ssl' => false]))['created'] ? 1 : 0;
+				case 'cpu_curl_reuse_add':
+					return isset($client->add_domain(fresh_name('curl'))['id']) ? 1 : 0;
 				case 'cpu_curl_reuse_find':
 					foreach ($client->list_domains() as $domain) {
 						if ($domain['name'] === $find) {
@@ -295,8 +317,10 @@ switch ($task) {
 		$rounds = (int) $config['calls'];
 		$find = $config['find'] ?? 'site-5.example.test';
 		$c40 = ['app_id' => 2] + $config;
+		$c_add = ['app_id' => 3] + $config;
 		$curl10 = new Curl_Client($config, true);
 		$curl40 = new Curl_Client($c40, true);
+		$curl_add = new Curl_Client($c_add, true);
 		$flows = [
 			'wu_list' => static fn() => count(wu_runcloud_list_domains(wu_options($config))),
 			'curl_reused_list' => static fn() => count($curl10->list_domains()),
@@ -311,6 +335,8 @@ switch ($task) {
 			},
 			'wu_list_40' => static fn() => count(wu_runcloud_list_domains(wu_options($c40))),
 			'curl_reused_list_40' => static fn() => count($curl40->list_domains()),
+			'wu_add' => static fn() => wu_runcloud_add_domain(fresh_name('wu'), wu_options($c_add, ['ssl' => false]))['created'] ? 1 : 0,
+			'curl_reused_add' => static fn() => isset($curl_add->add_domain(fresh_name('curl'))['id']) ? 1 : 0,
 		];
 		foreach ($flows as $flow) {
 			$flow(); // warm-up: connections, CA stores
