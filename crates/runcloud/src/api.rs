@@ -165,7 +165,7 @@ fn worth_a_lookup(status: u16) -> bool {
     (400..500).contains(&status) && status != 429
 }
 
-/// The body of `POST domains` [doc: name, www, redirection, type; `wildcard` for `*.`].
+/// The body of `POST domains` [doc: name, www, redirection, type].
 #[derive(Serialize)]
 struct NewDomain<'a> {
     name: &'a str,
@@ -173,7 +173,15 @@ struct NewDomain<'a> {
     redirection: &'a str,
     #[serde(rename = "type")]
     kind: &'a str,
+    /// Sent only for a `*.` name [assumed]: the documented request has no `wildcard` field, so
+    /// an ordinary add sends exactly the documented body; for a wildcard name it tells RunCloud
+    /// what is meant, should it look at the field (a Laravel app ignores fields it does not read).
+    #[serde(skip_serializing_if = "is_false")]
     wildcard: bool,
+}
+
+fn is_false(flag: &bool) -> bool {
+    !*flag
 }
 
 impl NewDomain<'_> {
