@@ -451,8 +451,9 @@ if (in_array('4', $only, true)) {
 	$say(sprintf('  RSS: %d KiB vs %d KiB', $scenario['rss']['without_VmRSS_kib']['median'], $scenario['rss']['with_VmRSS_kib']['median']));
 
 	// CPU per call against a zero-latency emulator (TLS kept: production is TLS).
-	// App 1:1 has 10 domains, app 1:2 a full page of 40 (how the cost grows with the answer).
-	// App 1:3 takes the adds (reset before every process, so it never grows past one run's adds).
+	// App 1:1 has 10 domains, app 1:2 a full page of 40 (how the cost grows with the answer);
+	// the adds go to app 1:3, so that they do not grow the lists, and the emulator is reset
+	// before every process, so that app 1:3 never grows past one process's adds either.
 	[$emulator, $config, $command] = $start(['--tls', '--app', '1:1', '--app', '1:2', '--app', '1:3', '--seed-domains', 10]);
 	$fresh = static function () use ($emulator): void {
 		$emulator->reset();
@@ -468,7 +469,8 @@ if (in_array('4', $only, true)) {
 		'curl_new_list' => 'cpu_curl_new_list',
 	];
 	$app_of = static fn(string $name): array => '_40' === substr($name, -3) ? ['app_id' => 2] : ('_add' === substr($name, -4) ? ['app_id' => 3] : []);
-	$cpu = ['emulator' => $command, 'calls' => $plan['cpu_calls'], 'reps' => []];
+	$pinned = pin_apart($emulator);
+	$cpu = ['emulator' => $command, 'calls' => $plan['cpu_calls'], 'reps' => [], 'pinned' => $pinned ? 'worker on CPU 0, emulator on the last CPU (taskset)' : null];
 	for ($r = 0; $r < $plan['cpu_reps']; $r++) {
 		$rep = [];
 		foreach ($rotate(array_keys($tasks), $r) as $name) {
@@ -476,7 +478,7 @@ if (in_array('4', $only, true)) {
 			$before = $counters->snapshot();
 			// A new TLS session per call costs about 100 times more: fewer calls keep the run short.
 			$calls = 'curl_new_list' === $name ? max(50, intdiv($plan['cpu_calls'], 10)) : $plan['cpu_calls'];
-			$worker = run_worker($tasks[$name], ['calls' => $calls] + $app_of($name) + $config);
+			$worker = run_worker($tasks[$name], ['calls' => $calls] + $app_of($name) + $config, [], $pinned);
 			$seen = $counters->since($before);
 			$rep[$name] = [
 				'calls' => $calls, 'cpu_us_per_call' => $worker['cpu_us_per_call'], 'wall_us_per_call' => $worker['wall_us_per_call'],
@@ -491,9 +493,18 @@ if (in_array('4', $only, true)) {
 		$cpu['reps'][] = $rep;
 		// The same calls side by side in one process, one call of each flow per round.
 		$fresh();
-		$paired = run_worker('cpu_paired', ['calls' => $plan['cpu_calls'], 'add_app_id' => 3] + $config);
+		$paired = run_worker('cpu_paired', ['calls' => $plan['cpu_calls']] + $config, [], $pinned);
 		$cpu['paired'][] = $paired['flows'];
 		$say(sprintf('  rep %d paired (%d rounds): ', $r + 1, $paired['rounds']) . implode(', ', array_map(static fn($k, $v) => sprintf('%s %.0f µs', $k, $v['cpu_us_median']), array_keys($paired['flows']), $paired['flows'])));
+		if ($pinned) {
+			// The same, with the scheduler free to move both processes (reported beside).
+			unpin($emulator);
+			$fresh();
+			$free = run_worker('cpu_paired', ['calls' => $plan['cpu_calls']] + $config);
+			pin_apart($emulator);
+			$cpu['paired_unpinned'][] = $free['flows'];
+			$say(sprintf('  rep %d paired, not pinned: ', $r + 1) . implode(', ', array_map(static fn($k, $v) => sprintf('%s %.0f µs', $k, $v['cpu_us_median']), array_keys($free['flows']), $free['flows'])));
+		}
 	}
 	$scenario['cpu'] = $cpu;
 	$finish('overhead', $scenario, $emulator);

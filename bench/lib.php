@@ -47,9 +47,10 @@ function fmt_count(?array $s): string {
  * environment (so PHP_INI_SCAN_DIR loads the extension) and returns its JSON result.
  *
  * @param list<string> $php_args Extra php arguments before the script (e.g. ['-n']).
+ * @param list<string> $prefix   A command the worker runs under (e.g. ['taskset', '-c', '0']).
  */
-function run_worker(string $task, array $config, array $php_args = []): array {
-	$command = array_merge([PHP_BINARY], $php_args, [__DIR__ . '/worker.php', $task, json_encode($config)]);
+function run_worker(string $task, array $config, array $php_args = [], array $prefix = []): array {
+	$command = array_merge($prefix, [PHP_BINARY], $php_args, [__DIR__ . '/worker.php', $task, json_encode($config)]);
 	$pipes = [];
 	$process = proc_open($command, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
 	if (!is_resource($process)) {
@@ -70,6 +71,38 @@ function run_worker(string $task, array $config, array $php_args = []): array {
 		$result['stderr'] = substr(trim($stderr), 0, 2000);
 	}
 	return $result;
+}
+
+/**
+ * Pins the emulator (every thread, and so the connection threads it starts later) to the
+ * last CPU and returns the prefix that runs a worker on the first one: a remote RunCloud
+ * never shares the client's CPU or caches, and without pinning the scheduler's moves of
+ * either process make the CPU per call of one process differ from the next by 30 %.
+ * [] (nothing pinned) with one CPU, without `taskset`, or with BENCH_PIN=0.
+ */
+function pin_apart(\WU_RunCloud_Tests\Emulator $emulator): array {
+	$cpus = (int) trim((string) @shell_exec('nproc 2>/dev/null'));
+	if ('0' === getenv('BENCH_PIN') || $cpus < 2 || '' === trim((string) @shell_exec('command -v taskset 2>/dev/null'))) {
+		return [];
+	}
+	return set_affinity($emulator, (string) ($cpus - 1)) ? ['taskset', '-c', '0'] : [];
+}
+
+/** Lets the emulator run on any CPU again (undoes pin_apart()). */
+function unpin(\WU_RunCloud_Tests\Emulator $emulator): void {
+	$cpus = (int) trim((string) @shell_exec('nproc 2>/dev/null'));
+	set_affinity($emulator, '0-' . max(0, $cpus - 1));
+}
+
+function set_affinity(\WU_RunCloud_Tests\Emulator $emulator, string $cpus): bool {
+	$pid = $emulator->pid();
+	if (null === $pid) {
+		return false;
+	}
+	$out = [];
+	$rc = 1;
+	exec(sprintf('taskset -a -p -c %s %d 2>&1', escapeshellarg($cpus), $pid), $out, $rc);
+	return 0 === $rc;
 }
 
 /** Load averages and the busiest other processes right now: the benchmarks share the machine. */

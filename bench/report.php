@@ -356,12 +356,14 @@ if (isset($s['overhead'])) {
 	$out[] = '';
 	$paired = $cpu['paired'] ?? [];
 	if ($paired) {
-		$out[] = '**CPU per call, side by side in one process** (the verdicts below use this): `worker.php cpu_paired` makes ' . $cpu['calls'] . ' rounds of one call of each flow, in a rotating order. It times each call alone: CPU from `getrusage` before and after, which adds about 2 µs to every flow alike. Machine noise then hits all flows equally. The table gives the median over the ' . count($paired) . ' processes of each process\'s median per call, with (min–max) across the processes.';
+		$pinning = null !== ($cpu['pinned'] ?? null) ? " Pinned: {$cpu['pinned']}; the same rounds unpinned are in the next table." : ' Not pinned (one CPU, no `taskset`, or BENCH_PIN=0).';
+		$out[] = '**CPU per call, side by side in one process** (the verdicts below use this): `worker.php cpu_paired` makes ' . $cpu['calls'] . ' rounds of one call of each flow, in a rotating order. It times each call alone: CPU from `getrusage` before and after, which adds about 2 µs to every flow alike. Machine noise then hits all flows equally. The table gives the median over the ' . count($paired) . ' processes of each process\'s median per call, with (min–max) across the processes.' . $pinning;
 		$out[] = '';
 		$out[] = '| call | wu_runcloud: CPU / wall per call | PHP cURL (reused handle) + `json_decode`: CPU / wall per call | wu_runcloud ÷ PHP cURL (CPU) |';
 		$out[] = '|---|---|---|---|';
 		// Issue 13 sets the target for list (40 domains), add and find; list 10 is shown for reference.
-		foreach ([['wu_list_40', 'curl_reused_list_40', 'list, 40 domains', true], ['wu_add', 'curl_reused_add', 'add (one POST)', true], ['wu_find', 'curl_reused_find', 'find, 10 domains', true], ['wu_list', 'curl_reused_list', 'list, 10 domains (reference, no target)', false]] as [$wu_key, $php_key, $what, $is_target]) {
+		$pairs = [['wu_list_40', 'curl_reused_list_40', 'list, 40 domains', true], ['wu_add', 'curl_reused_add', 'add (one POST)', true], ['wu_find', 'curl_reused_find', 'find, 10 domains', true], ['wu_list', 'curl_reused_list', 'list, 10 domains (reference, no target)', false]];
+		foreach ($pairs as [$wu_key, $php_key, $what, $is_target]) {
 			$wu = stats(array_map(static fn($p) => $p[$wu_key]['cpu_us_median'] ?? null, $paired));
 			$php = stats(array_map(static fn($p) => $p[$php_key]['cpu_us_median'] ?? null, $paired));
 			$wu_wall = stats(array_map(static fn($p) => $p[$wu_key]['wall_us_median'] ?? null, $paired));
@@ -377,6 +379,22 @@ if (isset($s['overhead'])) {
 			}
 		}
 		$out[] = '';
+		$free = $cpu['paired_unpinned'] ?? [];
+		if ($free) {
+			$out[] = '**The same rounds, not pinned** (the scheduler free to move the worker and the emulator; ' . count($free) . ' processes): medians of the per-process medians, (min–max) across processes.';
+			$out[] = '';
+			$out[] = '| call | wu_runcloud: CPU per call | PHP cURL + `json_decode`: CPU per call | ratio |';
+			$out[] = '|---|---|---|---|';
+			foreach ($pairs as [$wu_key, $php_key, $what]) {
+				$wu = stats(array_map(static fn($p) => $p[$wu_key]['cpu_us_median'] ?? null, $free));
+				$php = stats(array_map(static fn($p) => $p[$php_key]['cpu_us_median'] ?? null, $free));
+				$ratios = stats(array_map(static fn($p) => isset($p[$wu_key], $p[$php_key]) ? $p[$wu_key]['cpu_us_median'] / $p[$php_key]['cpu_us_median'] : null, $free));
+				if (null !== $wu && null !== $php) {
+					$out[] = "| {$what} | " . fmt_stats($wu, 0, ' µs') . ' | ' . fmt_stats($php, 0, ' µs') . ' | ' . sprintf('%.2f×', $wu['median'] / $php['median']) . (null !== $ratios && $ratios['n'] > 1 ? sprintf(' (per process %.2f–%.2f)', $ratios['min'], $ratios['max']) : '') . ' |';
+				}
+			}
+			$out[] = '';
+		}
 	}
 }
 

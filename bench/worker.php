@@ -141,14 +141,14 @@ final class Curl_Client {
 		return ['created' => true, 'ssl' => 200 === $status ? 'redeployed' : "failed {$status}"];
 	}
 
-	/** Adds a domain without SSL (one POST, the answer decoded), as wu_runcloud_add_domain(…, ['ssl' => false]). */
-	public function add_domain(string $domain): int {
+	/** Adds one domain (`POST domains` + `json_decode`), as wu_runcloud_add_domain() with `ssl => false`. */
+	public function add_domain(string $domain): array {
 		$app = '/servers/' . ($this->c['server_id'] ?? 1) . '/webapps/' . ($this->c['app_id'] ?? 1);
 		[$status, $created] = $this->request('POST', $app . '/domains', ['name' => $domain, 'www' => false, 'redirection' => 'none', 'type' => 'alias']);
 		if (200 !== $status || !isset($created['id'])) {
 			throw new \RuntimeException("POST domains {$domain}: {$status} " . json_encode($created));
 		}
-		return 1;
+		return $created;
 	}
 
 	/** Every domain of the app, as wu_runcloud_list_domains() returns them (all pages). */
@@ -181,9 +181,10 @@ function tally(array $values): array {
 	return $out;
 }
 
-/** A name no other call of any process makes: adds in the CPU scenario never collide. */
-function unique_name(string $flow, int $i): string {
-	return sprintf('cpu-%d-%s-%d.example.test', getmypid(), $flow, $i);
+/** A name no call has added yet (scenario 4's adds: one POST each). */
+function fresh_name(string $flow): string {
+	static $n = 0;
+	return sprintf('cpu-%s-%d-%d.example.test', $flow, getmypid(), ++$n);
 }
 
 function domain_names(array $c): array {
@@ -310,25 +311,24 @@ switch ($task) {
 	// (it opens the connection and loads the CA store); its cost is reported apart.
 	case 'cpu_wu_list':
 	case 'cpu_wu_find':
+	case 'cpu_wu_add':
 	case 'cpu_curl_reuse_list':
 	case 'cpu_curl_reuse_find':
-	case 'cpu_curl_new_list':
-	case 'cpu_wu_add':
 	case 'cpu_curl_reuse_add':
+	case 'cpu_curl_new_list':
 		$calls = (int) $config['calls'];
 		$find = $config['find'] ?? 'site-5.example.test';
 		$client = 0 === strpos($task, 'cpu_curl') ? new Curl_Client($config, 0 === strpos($task, 'cpu_curl_reuse')) : null;
-		$added = 0;
-		$call = static function () use ($task, $config, $client, $find, &$added) {
+		$call = static function () use ($task, $config, $client, $find) {
 			switch ($task) {
 				case 'cpu_wu_list':
 					return count(wu_runcloud_list_domains(wu_options($config)));
 				case 'cpu_wu_find':
 					return null === wu_runcloud_find_domain($find, wu_options($config)) ? 0 : 1;
 				case 'cpu_wu_add':
-					return wu_runcloud_add_domain(unique_name('wu', ++$added), wu_options($config, ['ssl' => false]))['created'] ? 1 : 0;
+					return wu_runcloud_add_domain(fresh_name('wu'), wu_options($config, ['ssl' => false]))['created'] ? 1 : 0;
 				case 'cpu_curl_reuse_add':
-					return $client->add_domain(unique_name('curl', ++$added));
+					return isset($client->add_domain(fresh_name('curl'))['id']) ? 1 : 0;
 				case 'cpu_curl_reuse_find':
 					foreach ($client->list_domains() as $domain) {
 						if ($domain['name'] === $find) {
@@ -360,12 +360,10 @@ switch ($task) {
 		$rounds = (int) $config['calls'];
 		$find = $config['find'] ?? 'site-5.example.test';
 		$c40 = ['app_id' => 2] + $config;
+		$c_add = ['app_id' => 3] + $config;
 		$curl10 = new Curl_Client($config, true);
 		$curl40 = new Curl_Client($c40, true);
-		// Adds go to an app of their own, so the lists above keep their size.
-		$c_add = ['app_id' => (int) ($config['add_app_id'] ?? 3)] + $config;
 		$curl_add = new Curl_Client($c_add, true);
-		$added = 0;
 		$flows = [
 			'wu_list' => static fn() => count(wu_runcloud_list_domains(wu_options($config))),
 			'curl_reused_list' => static fn() => count($curl10->list_domains()),
@@ -380,12 +378,8 @@ switch ($task) {
 			},
 			'wu_list_40' => static fn() => count(wu_runcloud_list_domains(wu_options($c40))),
 			'curl_reused_list_40' => static fn() => count($curl40->list_domains()),
-			'wu_add' => static function () use ($c_add, &$added) {
-				return wu_runcloud_add_domain(unique_name('wu', ++$added), wu_options($c_add, ['ssl' => false]))['created'] ? 1 : 0;
-			},
-			'curl_reused_add' => static function () use ($curl_add, &$added) {
-				return $curl_add->add_domain(unique_name('curl', ++$added));
-			},
+			'wu_add' => static fn() => wu_runcloud_add_domain(fresh_name('wu'), wu_options($c_add, ['ssl' => false]))['created'] ? 1 : 0,
+			'curl_reused_add' => static fn() => isset($curl_add->add_domain(fresh_name('curl'))['id']) ? 1 : 0,
 		];
 		foreach ($flows as $flow) {
 			$flow(); // warm-up: connections, CA stores

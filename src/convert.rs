@@ -1,12 +1,8 @@
-//! Conversions between PHP values (Zval) and the core's types: constants and options in as
-//! `PhpValue`, results out as PHP arrays built directly from their `Serialize` form.
+//! Conversions of PHP values (Zval) into the core's types: constants and options in as
+//! `PhpValue`. Results go out through to_php.rs.
 
-use ext_php_rs::boxed::ZBox;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use runcloud::PhpValue;
-use serde::Serialize;
-
-use crate::zval_serializer;
 
 /// A Zval as the core sees it: scalars by value, strings as raw bytes, anything else by type.
 pub fn php_value_of(zval: &Zval) -> PhpValue {
@@ -49,11 +45,4 @@ pub fn options_of(options: Option<&ZendHashTable>) -> Vec<(String, PhpValue)> {
         pairs.push((key, php_value_of(value)));
     }
     pairs
-}
-
-/// A serialisable result (a struct or a list) as a PHP array, built straight from the Rust
-/// value by [`crate::zval_serializer`] (no `serde_json::Value` in between). A value that is not
-/// an array or a map at the top level is an error.
-pub fn to_array<T: Serialize>(value: &T) -> Result<ZBox<ZendHashTable>, String> {
-    zval_serializer::to_table(value).map_err(|e| e.to_string())
 }

@@ -8,11 +8,11 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 use ext_php_rs::zend::ce;
 use runcloud::{api, CallInput};
-use serde::Serialize;
 
 use crate::constants::defined_constants;
-use crate::convert::{options_of, to_array};
+use crate::convert::options_of;
 use crate::exceptions::to_php_exception;
+use crate::to_php::ToArray;
 
 type PhpArray = ZBox<ZendHashTable>;
 
@@ -25,17 +25,17 @@ fn call_input(options: Option<&ZendHashTable>) -> CallInput {
 }
 
 /// A core result as a PHP array, or the matching WU\RunCloud exception.
-fn respond<T: Serialize>(input: &CallInput, result: runcloud::Result<T>) -> PhpResult<PhpArray> {
+fn respond<T: ToArray>(input: &CallInput, result: runcloud::Result<T>) -> PhpResult<PhpArray> {
     match result {
-        Ok(value) => to_array(&value).map_err(internal_error),
+        Ok(value) => value.to_table().map_err(internal_error),
         Err(error) => Err(to_php_exception(&error, &input.secret_values())),
     }
 }
 
 /// A result that could not be turned into a PHP value: a bug, reported as a PHP \Error.
-fn internal_error(message: String) -> PhpException {
+fn internal_error(error: ext_php_rs::error::Error) -> PhpException {
     PhpException::new(
-        format!("wu_runcloud: could not convert a result: {message}"),
+        format!("wu_runcloud: could not convert a result: {error}"),
         0,
         ce::error(),
     )
@@ -106,7 +106,7 @@ pub fn wu_runcloud_find_domain(
 ) -> PhpResult<Option<PhpArray>> {
     let input = call_input(options);
     match api::find_domain(&input, &domain) {
-        Ok(Some(found)) => to_array(&found).map(Some).map_err(internal_error),
+        Ok(Some(found)) => found.to_table().map(Some).map_err(internal_error),
         Ok(None) => Ok(None),
         Err(error) => Err(to_php_exception(&error, &input.secret_values())),
     }

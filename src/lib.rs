@@ -1,6 +1,11 @@
 //! wu_runcloud: the PHP extension. A thin shell over the `runcloud` crate: it reads the
 //! WU_RUNCLOUD_* constants, converts arguments and results, maps errors to exceptions, and
-//! adds a phpinfo() section. See DESIGN.md for the contracts.
+//! adds a phpinfo() section. The PHP-visible contract is stubs/wu_runcloud.stubs.php.
+//!
+//! `unsafe` lives here and only here: the `runcloud` and `runcloud-emulator` crates are
+//! `#![forbid(unsafe_code)]`. Each block touches the engine where ext-php-rs has no safe API
+//! (the executor's constant and class tables, the exception scope, module start-up) and says
+//! why it is sound in a `SAFETY` comment.
 
 #![cfg_attr(windows, feature(abi_vectorcall))]
 
@@ -9,14 +14,19 @@ mod convert;
 mod exceptions;
 mod functions;
 mod info;
-mod zval_serializer;
+mod to_php;
 
 use ext_php_rs::prelude::*;
 
-/// Module startup: registers the exception classes (they need MINIT, see exceptions.rs).
+/// Module startup: registers the exception classes (they need MINIT, see exceptions.rs) and
+/// interns the keys of the result arrays (to_php.rs).
 unsafe extern "C" fn startup(_type: i32, _module_number: i32) -> i32 {
     // A panic must not unwind into the engine here: report failure instead.
-    match std::panic::catch_unwind(exceptions::register) {
+    let started = std::panic::catch_unwind(|| {
+        to_php::intern();
+        exceptions::register()
+    });
+    match started {
         Ok(Ok(())) => 0,
         _ => -1,
     }

@@ -36,14 +36,22 @@ final class RealWorldRepliesTest extends Native_Test_Case {
 	}
 
 	public function test_ssl_not_installed_with_another_field_is_no_certificate(): void {
-		$this->emulator()->fault(['method' => 'GET', 'path' => self::SSL, 'status' => 200, 'body' => '{"message":"SSL not installed!","foo":1}']);
-		$result = wu_runcloud_add_domain('nocert.example.com', $this->v3());
-		$this->assertTrue($result['created']);
-		$this->assertSame('none', $result['ssl']['action']);
-		$this->emulator()->fault(['method' => 'GET', 'path' => self::SSL, 'status' => 200, 'body' => '[1]']);
-		$result = wu_runcloud_add_domain('odd.example.com', $this->v3());
-		$this->assertSame('failed', $result['ssl']['action']);
-		$this->assertStringStartsWith('GET /servers/1/webapps/1/ssl: ', $result['ssl']['message']);
+		// An emulator of its own: this process has not seen its certificate, so the add looks
+		// it up (once known, an add goes straight to the redeploy).
+		$emulator = Emulator::start(['--token', self::TOKEN, '--ssl', 'letsencrypt']);
+		try {
+			$options = ['api_url' => $emulator->base_url(), 'api_token' => self::TOKEN, 'server_id' => 1, 'app_id' => 1];
+			$emulator->fault(['method' => 'GET', 'path' => self::SSL, 'status' => 200, 'body' => '{"message":"SSL not installed!","foo":1}']);
+			$result = wu_runcloud_add_domain('nocert.example.com', $options);
+			$this->assertTrue($result['created']);
+			$this->assertSame('none', $result['ssl']['action']);
+			$emulator->fault(['method' => 'GET', 'path' => self::SSL, 'status' => 200, 'body' => '[1]']);
+			$result = wu_runcloud_add_domain('odd.example.com', $options);
+			$this->assertSame('failed', $result['ssl']['action']);
+			$this->assertStringStartsWith('GET /servers/1/webapps/1/ssl: ', $result['ssl']['message']);
+		} finally {
+			$emulator->stop();
+		}
 	}
 
 	public function test_a_page_size_other_than_asked_is_followed(): void {

@@ -170,4 +170,62 @@ final class SslTest extends Native_Test_Case {
 			$this->assertCount($count, $emulator->requests(), 'nothing sent for invalid input');
 		});
 	}
+
+	/**
+	 * What the RunCloud panel would do behind the extension's back: a request to the emulator's
+	 * API with the token. Returns the decoded answer (asserting a 2xx).
+	 */
+	private function panel(Emulator $emulator, string $method, string $path, array $body = []): array {
+		$context = stream_context_create(['http' => [
+			'method'        => $method,
+			'header'        => "Authorization: Bearer " . self::TOKEN . "\r\nContent-Type: application/json\r\nAccept: application/json\r\n",
+			'content'       => json_encode((object) $body),
+			'ignore_errors' => true,
+			'timeout'       => 10,
+		]]);
+		$text = (string) file_get_contents($emulator->base_url() . '/v3/servers/1/webapps/1' . $path, false, $context);
+		$this->assertMatchesRegularExpression('#^HTTP/\S+ 2\d\d#', $http_response_header[0] ?? '', "{$method} {$path}: {$text}");
+		return (array) json_decode($text, true);
+	}
+
+	/** The requests since $from, as "METHOD /path" after the web app's prefix. */
+	private static function requests_since(Emulator $emulator, int $from): array {
+		return array_map(function ($r) {
+			return $r['method'] . ' ' . preg_replace('#^/api/v\d/servers/1/webapps/1#', '', $r['path']);
+		}, array_slice($emulator->requests(), $from));
+	}
+
+	public function test_a_known_certificate_is_redeployed_in_two_requests_and_found_again_when_replaced(): void {
+		$this->with_ssl_mode('letsencrypt', function (Emulator $emulator) {
+			$first  = wu_runcloud_add_domain('one.example.com', $this->opts($emulator));
+			$old_id = $first['ssl']['certificate_id'];
+			$this->assertSame(['POST /domains', 'GET /ssl', "PUT /ssl/{$old_id}"], self::requests_since($emulator, 0));
+
+			$from   = $emulator->request_count();
+			$second = wu_runcloud_add_domain('two.example.com', $this->opts($emulator));
+			$this->assertSame('redeployed', $second['ssl']['action']);
+			$this->assertSame($old_id, $second['ssl']['certificate_id']);
+			$this->assertSame(['POST /domains', "PUT /ssl/{$old_id}"], self::requests_since($emulator, $from), 'POST + PUT once the certificate is known');
+
+			// Replaced in the panel: the stale id's 404 leads to one lookup in the same call.
+			$this->panel($emulator, 'DELETE', "/ssl/{$old_id}");
+			$new_id = $this->panel($emulator, 'POST', '/ssl', ['provider' => 'letsencrypt'])['id'];
+			$from   = $emulator->request_count();
+			$third  = wu_runcloud_add_domain('three.example.com', $this->opts($emulator));
+			$this->assertSame('redeployed', $third['ssl']['action']);
+			$this->assertSame($new_id, $third['ssl']['certificate_id']);
+			$this->assertSame(['POST /domains', "PUT /ssl/{$old_id}", 'GET /ssl', "PUT /ssl/{$new_id}"], self::requests_since($emulator, $from));
+			$this->assertContains('three.example.com', self::app_state($emulator)['ssl']['basic']['covered_domains']);
+
+			// Replaced by a custom certificate: never sent a PUT, and not remembered.
+			$this->panel($emulator, 'DELETE', "/ssl/{$new_id}");
+			$custom_id = $this->panel($emulator, 'POST', '/ssl', ['provider' => 'custom', 'privateKey' => 'KEY', 'certificate' => 'CERT'])['id'];
+			$from      = $emulator->request_count();
+			foreach (['four.example.com', 'five.example.com'] as $name) {
+				$this->assertSame('skipped', wu_runcloud_add_domain($name, $this->opts($emulator))['ssl']['action']);
+			}
+			$this->assertSame(['POST /domains', "PUT /ssl/{$new_id}", 'GET /ssl', 'POST /domains', 'GET /ssl'], self::requests_since($emulator, $from));
+			$this->assertNotContains("PUT /ssl/{$custom_id}", self::requests_since($emulator, 0));
+		});
+	}
 }

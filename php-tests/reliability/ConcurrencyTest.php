@@ -28,7 +28,12 @@ final class ConcurrencyTest extends Reliability_Test_Case {
 	 * The child, as the plugin's background job would run: adds its domains, then removes some
 	 * by remembered id. An operation that fails with a transient error (the client gave up
 	 * after its 3 attempts, e.g. 429 three times while 7 other workers drain the same budget)
-	 * is queued again, as Action Scheduler would (at most 5 rounds). Prints a JSON report.
+	 * is queued again (at most 5 rounds), and the operations queued after it for the same
+	 * domain move behind it: a domain's operations run in the order they were asked for. (The
+	 * first version appended the retry at the end of the queue only, so the removal of a domain
+	 * whose add was refused ran before that add: it found nothing, `removed => false`, and the
+	 * add then created the domain — the rare "103 removals of 104" under load.) Prints a JSON
+	 * report.
 	 */
 	private const CHILD = <<<'PHP'
 <?php
@@ -60,7 +65,10 @@ while ($queue) {
 			|| ($e instanceof \WU\RunCloud\ApiException && (429 === $e->getCode() || $e->getCode() >= 500));
 		if ($transient && $round < 5) {
 			$report['requeued']++;
+			$later = array_values(array_filter($queue, static fn($q) => $q[1] === $domain));
+			$queue = array_values(array_filter($queue, static fn($q) => $q[1] !== $domain));
 			$queue[] = [$op, $domain, $round + 1];
+			array_push($queue, ...$later);
 			continue;
 		}
 		$report['errors'][] = "{$op} {$domain}: " . get_class($e) . ' ' . $e->getCode() . ': ' . $e->getMessage();
@@ -106,15 +114,10 @@ PHP;
 		// from a proxy: the first INJECTED_429 POSTs and GETs-by-id, whoever sends them.
 		$emulator->fault(['method' => 'POST', 'path' => '/api/v3/servers/*/webapps/*/domains', 'status' => 429, 'headers' => ['Retry-After' => '1'], 'body' => '{"message":"Too Many Attempts."}', 'times' => self::INJECTED_429]);
 		$emulator->fault(['method' => 'GET', 'path' => '/api/v3/servers/*/webapps/*/domains/*', 'status' => 429, 'body' => '{"message":"Too Many Attempts."}', 'times' => self::INJECTED_429]);
-		$files = [];
 		try {
-			$child = tempnam(sys_get_temp_dir(), 'wu-rc-child-') . '.php';
-			file_put_contents($child, self::CHILD);
-			$files[] = $child;
-
 			$expected = [];
 			$removals = 0;
-			$procs    = [];
+			$jobs     = [];
 			$per      = intdiv(self::DOMAINS, self::PROCESSES);
 			for ($p = 0; $p < self::PROCESSES; $p++) {
 				$add    = [];
@@ -129,27 +132,10 @@ PHP;
 					}
 				}
 				$removals += count($remove);
-				$job       = tempnam(sys_get_temp_dir(), 'wu-rc-job-');
-				$files[]   = $job;
-				file_put_contents($job, json_encode(['api_url' => $emulator->base_url(), 'token' => self::TOKEN, 'add' => $add, 'remove' => $remove]));
-				$pipes   = [];
-				$process = proc_open([PHP_BINARY, '-d', 'display_errors=stderr', $child, $job], [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
-				fclose($pipes[0]);
-				$procs[] = [$process, $pipes];
+				$jobs[]    = ['add' => $add, 'remove' => $remove];
 			}
 			$started = microtime(true);
-			$reports = [];
-			foreach ($procs as $p => [$process, $pipes]) {
-				$out  = stream_get_contents($pipes[1]);
-				$err  = stream_get_contents($pipes[2]);
-				fclose($pipes[1]);
-				fclose($pipes[2]);
-				$exit = proc_close($process);
-				$this->assertSame(0, $exit, "process {$p} died: {$err}");
-				$report = json_decode(trim((string) $out), true);
-				$this->assertIsArray($report, "process {$p}: {$out} {$err}");
-				$reports[] = $report;
-			}
+			$reports = $this->run_children($emulator, $jobs);
 			$wall = microtime(true) - $started;
 
 			$errors   = array_merge(...array_column($reports, 'errors'));
@@ -182,9 +168,68 @@ PHP;
 			fwrite(STDERR, "\n{$figures}\n");
 		} finally {
 			$emulator->stop();
+		}
+	}
+
+	/**
+	 * Runs one child per job, all at once, and returns their reports (asserting that each
+	 * exits cleanly).
+	 *
+	 * @param list<array{add: list<string>, remove: list<string>}> $jobs
+	 */
+	private function run_children(Emulator $emulator, array $jobs): array {
+		$child = tempnam(sys_get_temp_dir(), 'wu-rc-child-') . '.php';
+		file_put_contents($child, self::CHILD);
+		$files = [$child];
+		try {
+			$procs = [];
+			foreach ($jobs as $job) {
+				$file    = tempnam(sys_get_temp_dir(), 'wu-rc-job-');
+				$files[] = $file;
+				file_put_contents($file, json_encode(['api_url' => $emulator->base_url(), 'token' => self::TOKEN] + $job));
+				$pipes   = [];
+				$process = proc_open([PHP_BINARY, '-d', 'display_errors=stderr', $child, $file], [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+				fclose($pipes[0]);
+				$procs[] = [$process, $pipes];
+			}
+			$reports = [];
+			foreach ($procs as $p => [$process, $pipes]) {
+				$out  = stream_get_contents($pipes[1]);
+				$err  = stream_get_contents($pipes[2]);
+				fclose($pipes[1]);
+				fclose($pipes[2]);
+				$exit = proc_close($process);
+				$this->assertSame(0, $exit, "process {$p} died: {$err}");
+				$report = json_decode(trim((string) $out), true);
+				$this->assertIsArray($report, "process {$p}: {$out} {$err}");
+				$reports[] = $report;
+			}
+			return $reports;
+		} finally {
 			foreach ($files as $file) {
 				@unlink($file);
 			}
+		}
+	}
+
+	/**
+	 * The flake the first version of the child had, made deterministic: the add of a domain is
+	 * refused three times (its call gives up and the job queues it again) while the removal of
+	 * the same domain waits in the queue. The removal must run after the add, remove the domain
+	 * and say so.
+	 */
+	public function test_a_requeued_add_runs_before_the_removal_queued_after_it(): void {
+		$emulator = Emulator::start(['--token', self::TOKEN]);
+		try {
+			$emulator->fault(['method' => 'POST', 'path' => '/api/v3/servers/*/webapps/*/domains', 'status' => 429, 'headers' => ['Retry-After' => '0'], 'body' => '{"message":"Too Many Attempts."}', 'times' => 3]);
+			[$report] = $this->run_children($emulator, [['add' => ['first.requeue.example', 'second.requeue.example'], 'remove' => ['first.requeue.example']]]);
+			$this->assertSame([], $report['errors']);
+			$this->assertSame(1, $report['requeued'], 'the first add gave up after 3 refusals and was queued again');
+			$this->assertSame(2, $report['created']);
+			$this->assertSame(1, $report['removed'], 'the removal ran after the add it was queued after');
+			$this->assertSame(['second.requeue.example'], self::all_names($emulator));
+		} finally {
+			$emulator->stop();
 		}
 	}
 }

@@ -31,6 +31,23 @@ final class Emulator {
 	 * @param list<string> $flags Command-line flags of runcloud-emulator, e.g. ['--token', 'T', '--ssl', 'letsencrypt'].
 	 */
 	public static function start(array $flags = []): self {
+		// Never an address an earlier emulator of this process had: the extension remembers
+		// each web app's certificate per API root for the life of the process (one root is one
+		// RunCloud), and emulators number their certificates alike.
+		static $used = [];
+		for ($try = 0; $try < 20; $try++) {
+			$emulator = self::start_once($flags);
+			if (!isset($used[$emulator->base_url])) {
+				$used[$emulator->base_url] = true;
+				return $emulator;
+			}
+			$emulator->stop();
+		}
+		throw new \RuntimeException('no fresh address for an emulator in 20 tries');
+	}
+
+	/** @param list<string> $flags */
+	private static function start_once(array $flags): self {
 		$bin = getenv('WU_RUNCLOUD_EMULATOR_BIN') ?: dirname(__DIR__, 2) . '/target/release/runcloud-emulator';
 		$emulator = new self();
 		if (in_array('--tls', $flags, true) && !in_array('--ca-out', $flags, true)) {
@@ -150,6 +167,15 @@ final class Emulator {
 		}
 		sort($names);
 		return $names;
+	}
+
+	/** The emulator's process id (benchmarks pin it to a CPU), null once stopped. */
+	public function pid(): ?int {
+		if (!is_resource($this->process)) {
+			return null;
+		}
+		$status = proc_get_status($this->process);
+		return $status['running'] ? (int) $status['pid'] : null;
 	}
 
 	/** What the emulator wrote to stderr so far (for failure messages). */

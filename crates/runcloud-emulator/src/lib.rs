@@ -122,6 +122,9 @@
 //! control plane. `issuance` counts every attempt since start or reset; its lists keep the
 //! latest 1,000 successes and 1,000 refusals, oldest first, timed on the emulator clock.
 
+// Plain safe Rust: sockets, threads and rustls need no `unsafe` here.
+#![forbid(unsafe_code)]
+
 mod api;
 mod auth;
 mod body;

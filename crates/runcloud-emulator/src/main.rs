@@ -1,5 +1,7 @@
 //! `runcloud-emulator`: runs the emulator until killed (command line: `--help`).
 
+#![forbid(unsafe_code)]
+
 use std::io::Write;
 use std::process::ExitCode;
 

@@ -1,16 +1,17 @@
-//! The facade: one function per `wu_runcloud_*` PHP function. Results are `Serialize`, shaped
-//! exactly as DESIGN.md's arrays, so the shell converts them generically.
+//! The facade: one function per `wu_runcloud_*` PHP function. Results are plain structs shaped
+//! as the arrays of stubs/wu_runcloud.stubs.php; the shell converts each type field by field
+//! (src/to_php.rs), and their `Serialize` form is the same shape as JSON.
 //!
 //! Order of checks in every function: option keys and values, then the domain name, then
 //! missing configuration; only then a request. Invalid input sends nothing.
 
 use std::ops::ControlFlow;
 
+use serde::de::IgnoredAny;
 use serde::Serialize;
-use serde_json::json;
 
 use crate::config::{self, Resolved, Settings, Target, TimeoutValue};
-use crate::domain_name::{canonical_stored, normalize, Wildcard};
+use crate::domain_name::{canonical_stored, normalize, same_name, Wildcard};
 use crate::error::{Error, Result};
 use crate::http::{retry, shape_error, Client, Method, Retry};
 use crate::models::{AddResult, Domain, RemoveResult, SslOutcome, WebApp};
@@ -18,6 +19,7 @@ use crate::options::{self, Func};
 use crate::pagination::scan_domains;
 use crate::ssl::{self, app_path};
 use crate::url::DEFAULT_API_ROOT;
+use crate::wire::{DomainRecord, WebAppRecord};
 use crate::CallInput;
 
 /// `wu_runcloud_version()`.
@@ -102,13 +104,13 @@ fn connect(func: Func, input: &CallInput) -> Result<(Settings, Client)> {
 pub fn test_connection(input: &CallInput) -> Result<ConnectionReport> {
     let (settings, client) = connect(Func::TestConnection, input)?;
     // [doc] 200 {"message":"pong"}: proves reachability and credentials.
-    client.json(Method::Get, "/ping", &[], None, Retry::Idempotent)?;
+    client.json::<IgnoredAny>(Method::Get, "/ping", &[], None, Retry::Idempotent)?;
     let mut targets = Vec::new();
     for t in settings.targets() {
         let path = app_path(t);
-        let v = client.json(Method::Get, &path, &[], None, Retry::Idempotent)?;
-        let webapp = WebApp::from_wire(&v)
-            .ok_or_else(|| shape_error(Method::Get, &path, "a web app with id and name"))?;
+        let WebAppRecord(webapp) = client.json(Method::Get, &path, &[], None, Retry::Idempotent)?;
+        let webapp =
+            webapp.ok_or_else(|| shape_error(Method::Get, &path, "a web app with id and name"))?;
         targets.push(TargetReport {
             server_id: t.server_id,
             app_id: t.app_id,
@@ -130,7 +132,7 @@ pub fn list_domains(input: &CallInput) -> Result<Vec<Domain>> {
     let (settings, client) = connect(Func::ListDomains, input)?;
     let mut all = Vec::new();
     scan_domains::<()>(&client, &domains_path(settings.target), |d| {
-        all.push(d);
+        all.push(d.to_domain());
         ControlFlow::Continue(())
     })?;
     Ok(all)
@@ -138,8 +140,8 @@ pub fn list_domains(input: &CallInput) -> Result<Vec<Domain>> {
 
 fn find_in(client: &Client, t: Target, name: &str) -> Result<Option<Domain>> {
     scan_domains(client, &domains_path(t), |d| {
-        if canonical_stored(&d.name) == name {
-            ControlFlow::Break(d)
+        if same_name(d.name, name) {
+            ControlFlow::Break(d.to_domain())
         } else {
             ControlFlow::Continue(())
         }
@@ -163,6 +165,32 @@ fn worth_a_lookup(status: u16) -> bool {
     (400..500).contains(&status) && status != 429
 }
 
+/// The body of `POST domains` [doc: name, www, redirection, type].
+#[derive(Serialize)]
+struct NewDomain<'a> {
+    name: &'a str,
+    www: bool,
+    redirection: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    /// Sent only for a `*.` name [assumed]: the documented request has no `wildcard` field, so
+    /// an ordinary add sends exactly the documented body; for a wildcard name it tells RunCloud
+    /// what is meant, should it look at the field (a Laravel app ignores fields it does not read).
+    #[serde(skip_serializing_if = "is_false")]
+    wildcard: bool,
+}
+
+fn is_false(flag: &bool) -> bool {
+    !*flag
+}
+
+impl NewDomain<'_> {
+    fn to_json(&self) -> Vec<u8> {
+        // Plain strings and booleans: serialising cannot fail.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
 pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
     let resolved = config::resolve(Func::AddDomain, input)?;
     let opts = options::add_options(input)?;
@@ -176,13 +204,14 @@ pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
     let client = Client::new(&settings)?;
     let t = settings.target;
     let path = domains_path(t);
-    let body = json!({
-        "name": name,
-        "www": opts.www,
-        "redirection": opts.redirection,
-        "type": opts.kind,
-        "wildcard": opts.wildcard,
-    });
+    let body = NewDomain {
+        name: &name,
+        www: opts.www,
+        redirection: &opts.redirection,
+        kind: &opts.kind,
+        wildcard: opts.wildcard,
+    }
+    .to_json();
 
     // The POST is repeated only when it certainly did not take effect (429/503/connect
     // failure: inside `call`), or after a lookup shows the name is still absent.
@@ -199,8 +228,8 @@ pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
         );
         let (error, retryable, attempts, maybe_processed, out_of_wait) = match outcome {
             Ok(reply) if reply.is_success() => {
-                let decoded = client.decode(&reply);
-                if let Some(d) = decoded.as_ref().ok().and_then(Domain::from_wire) {
+                let decoded = client.decode::<DomainRecord>(&reply).map(|r| r.0);
+                if let Ok(Some(d)) = decoded {
                     break (d, true);
                 }
                 // Success with an unreadable record: the domain was added; read it back
@@ -215,9 +244,12 @@ pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
                 }
             }
             Ok(reply) => {
-                let e = client.decode(&reply).err().unwrap_or_else(|| {
-                    shape_error(Method::Post, &path, "a success or an error status")
-                });
+                let e = client
+                    .decode::<IgnoredAny>(&reply)
+                    .err()
+                    .unwrap_or_else(|| {
+                        shape_error(Method::Post, &path, "a success or an error status")
+                    });
                 if worth_a_lookup(reply.status) {
                     // On the app: idempotent, whatever RunCloud said. Not there, or the lookup
                     // failed too: RunCloud's answer stands.
@@ -299,9 +331,8 @@ pub fn remove_domain(input: &CallInput, domain: &[u8]) -> Result<RemoveResult> {
         let path = format!("{}/{id}", domains_path(t));
         let reply = client.fetch(Method::Get, &path)?;
         if reply.status != 404 {
-            let v = client.decode(&reply)?;
-            let d = Domain::from_wire(&v)
-                .ok_or_else(|| shape_error(Method::Get, &path, "a domain record"))?;
+            let DomainRecord(d) = client.decode(&reply)?;
+            let d = d.ok_or_else(|| shape_error(Method::Get, &path, "a domain record"))?;
             if canonical_stored(&d.name) == name {
                 record = Some(d);
             }
@@ -323,17 +354,18 @@ pub fn remove_domain(input: &CallInput, domain: &[u8]) -> Result<RemoveResult> {
     let path = format!("{}/{}", domains_path(t), record.id);
     let reply = client.fetch(Method::Delete, &path)?;
     if reply.status == 404 {
-        // Gone. After a lost answer and a retry, the first DELETE removed it [assumed];
-        // otherwise someone else did, between our lookup and our DELETE.
-        let ours = reply.attempts > 1;
+        // Gone. When an earlier attempt may have been processed (its answer was lost), that
+        // attempt removed it [assumed]; otherwise someone else did, between our lookup and our
+        // DELETE (a refused attempt, 429 or 503, removed nothing).
+        let ours = reply.earlier_maybe_processed;
         return Ok(RemoveResult {
             removed: ours,
             domain: ours.then_some(record),
         });
     }
-    let v = client.decode(&reply)?;
+    let DomainRecord(deleted) = client.decode(&reply)?;
     // [doc] DELETE answers the deleted record; fall back to the one we looked up.
-    let deleted = Domain::from_wire(&v).unwrap_or(record);
+    let deleted = deleted.unwrap_or(record);
     Ok(RemoveResult {
         removed: true,
         domain: Some(deleted),

@@ -187,6 +187,16 @@ pub(crate) fn normalize(raw: &[u8], wildcard: Wildcard) -> Result<String> {
 
 /// How a name RunCloud returned compares with a normalised one: lower-case, no trailing
 /// dot, and punycode when RunCloud stored Unicode (it documents nothing about that).
+/// Whether the stored `name` is `wanted` (a canonical name, from [`normalize`]): as
+/// [`canonical_stored`]`(name) == wanted`, without a copy for the usual ASCII name.
+pub(crate) fn same_name(name: &str, wanted: &str) -> bool {
+    let trimmed = name.trim().trim_end_matches('.');
+    if trimmed.is_ascii() {
+        return trimmed.eq_ignore_ascii_case(wanted);
+    }
+    canonical_stored(name) == wanted
+}
+
 pub(crate) fn canonical_stored(name: &str) -> String {
     let trimmed = name.trim().trim_end_matches('.');
     let lower = trimmed.to_ascii_lowercase();
@@ -211,6 +221,26 @@ pub(crate) fn canonical_stored(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_name_agrees_with_the_canonical_form() {
+        for (stored, wanted) in [
+            ("Shop.Example.COM.", "shop.example.com"),
+            (" shop.example.com ", "shop.example.com"),
+            ("shop.example.co", "shop.example.com"),
+            ("Bücher.example", "xn--bcher-kva.example"),
+            ("*.Example.com", "*.example.com"),
+            ("xn--bcher-kva.example", "xn--bcher-kva.example"),
+            ("", "a.b"),
+        ] {
+            assert_eq!(
+                same_name(stored, wanted),
+                canonical_stored(stored) == wanted,
+                "{stored} vs {wanted}"
+            );
+        }
+        assert!(same_name("Bücher.example", "xn--bcher-kva.example"));
+    }
 
     fn ok(s: &str) -> String {
         normalize(s.as_bytes(), Wildcard::Rejected).unwrap_or_else(|e| panic!("{s}: {e}"))

@@ -1,15 +1,28 @@
 //! PHP-free RunCloud API client used by the `wu_runcloud` extension.
 //!
 //! The extension gathers the WU_RUNCLOUD_* constants and the call's options into a
-//! [`CallInput`] and calls one function of [`api`]; results serialise to the array shapes of
-//! DESIGN.md, errors map to the exception classes. Nothing here knows PHP.
+//! [`CallInput`] and calls one function of [`api`]; results are plain structs shaped as the
+//! PHP arrays the stubs document (the shell converts them field by field), errors map to the
+//! exception classes. Nothing here links against PHP, and the crate is `forbid(unsafe_code)`:
+//! every `unsafe` block of the project lives in the extension shell (`src/`).
+//!
+//! **PHP-shaped inputs, on purpose.** The API takes [`CallInput`] (constants and options as
+//! name/[`PhpValue`] pairs) rather than a typed configuration struct. Which keys exist, which
+//! PHP types each accepts (`server_id` as int or digit string, `timeout` as int or float), how
+//! options override constants and which error names which key are the contract of every
+//! `wu_runcloud_*` function; keeping that validation here, next to the rules it enforces,
+//! makes it testable in Rust (without PHP) and leaves the shell a mechanical copy of zvals
+//! into [`PhpValue`]s. A non-PHP caller builds a `CallInput` the same way.
 //!
 //! Modules: `config` (constants + options -> settings), `options` (strict option keys and
 //! types), `secret`, `url` (API root rules), `domain_name` (validation, IDN), `http` (agent,
-//! TLS, retries, pacing, decoding), `pagination`, `models`, `ssl`, `api` (the facade).
+//! TLS, retries, pacing, decoding), `wire` (RunCloud's JSON read straight into typed records),
+//! `pagination`, `models` (the results), `ssl` and `ssl_memory` (the SSL step, and what it
+//! remembers of each web app for the life of the process), `api` (the facade).
 //!
-//! Comments tag API facts as in shared/RUNCLOUD_API.md: [doc], [sdk], [seen], [assumed].
+//! Comments tag API facts as in docs/RUNCLOUD_API.md: [doc], [sdk], [seen], [assumed].
 
+#![forbid(unsafe_code)]
 // Those tags look like intra-doc links to rustdoc; they are not.
 #![allow(rustdoc::broken_intra_doc_links)]
 
@@ -24,8 +37,10 @@ mod pagination;
 mod registrable;
 mod secret;
 mod ssl;
+mod ssl_memory;
 mod url;
 pub mod value;
+mod wire;
 
 pub use api::{ConfigReport, ConnectionReport, InfoReport, TargetReport};
 pub use config::{Target, TimeoutValue};
@@ -94,12 +109,8 @@ pub mod fuzzing {
     /// How a 2xx `GET ssl` body reads: `Some(None)` no certificate, `Some(Some(id))` a
     /// certificate, `None` an unexpected shape (an error naming the endpoint).
     pub fn certificate_answer(body: &[u8]) -> Option<Option<u64>> {
-        let value = if body.iter().all(u8::is_ascii_whitespace) {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_slice(body).ok()?
-        };
-        crate::models::BasicCert::from_wire(&value).map(|cert| cert.map(|c| c.id))
+        let answer: crate::wire::CertificateAnswer = crate::wire::parse(body).ok()?;
+        answer.0.map(|cert| cert.map(|c| c.id))
     }
 
     /// The wait, in seconds, that `Retry-After` / `X-RateLimit-Reset` ask for at `now_unix`.

@@ -5,13 +5,35 @@
 //! appends `/v3` or `/v2`. The URL itself is never echoed in an error: a URL with userinfo
 //! would carry a password.
 
+use std::cell::RefCell;
 use std::net::IpAddr;
 
 /// RunCloud's API root, without the version.
 pub const DEFAULT_API_ROOT: &str = "https://manage.runcloud.io/api";
 
 /// Why an API URL was rejected (the caller adds the constant or option name).
+///
+/// The verdict on the last URL is kept (per thread): a process checks the same API root on
+/// every call, and parsing it is a tenth of the client's own work in a call.
 pub(crate) fn validate_api_root(raw: &str) -> Result<String, &'static str> {
+    thread_local! {
+        static LAST: RefCell<Option<(String, Result<String, &'static str>)>> =
+            const { RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((seen, verdict)) = last.as_ref() {
+            if seen == raw {
+                return verdict.clone();
+            }
+        }
+        let verdict = check_api_root(raw);
+        *last = Some((raw.to_string(), verdict.clone()));
+        verdict
+    })
+}
+
+fn check_api_root(raw: &str) -> Result<String, &'static str> {
     if raw.trim() != raw || raw.is_empty() {
         return Err("must be an absolute http(s) URL without surrounding spaces");
     }

@@ -128,7 +128,7 @@ fn add_sends_options_and_defaults() {
     let body: serde_json::Value = serde_json::from_str(&post.body).unwrap();
     assert_eq!(
         body,
-        json!({"name":"xn--bcher-kva.example","www":true,"redirection":"non-www","type":"alias","wildcard":false})
+        json!({"name":"xn--bcher-kva.example","www":true,"redirection":"non-www","type":"alias"})
     );
     // ssl => false: no SSL request at all.
     assert!(!emu.requests().iter().any(|r| r.path.contains("/ssl")));
@@ -145,10 +145,15 @@ fn wildcard_needs_the_option() {
     );
     let added = api::add_domain(&input, b"*.wild.example.com").unwrap();
     assert!(added.domain.wildcard);
-    assert_eq!(
-        emu.requests().iter().filter(|r| r.method == "POST").count(),
-        1
-    );
+    let posts: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    assert_eq!(posts.len(), 1);
+    // The documented body has no `wildcard`: it is sent only for a `*.` name.
+    let body: serde_json::Value = serde_json::from_str(&posts[0].body).unwrap_or_default();
+    assert_eq!(body["wildcard"], true, "{}", posts[0].body);
 }
 
 #[test]
@@ -485,4 +490,53 @@ fn registrable_domain_per_the_public_suffix_list() {
     }
     let e = api::registrable_domain(b"http://example.com").unwrap_err();
     assert!(matches!(e, Error::Validation { ref field, .. } if field == "domain"));
+}
+
+/// `removed => true` only when this call's DELETE removed the domain: a 404 after a retry is
+/// ours only when the earlier attempt may have been processed (its answer lost, or a 502),
+/// not when it was refused (429, 503: nothing was done).
+#[test]
+fn a_removal_is_ours_only_when_an_earlier_attempt_may_have_done_it() {
+    let emu = start(|_| {});
+    let delete = "/api/v3/servers/*/webapps/*/domains/*";
+    let not_found = r#"{"message":"Domain not found."}"#;
+    for (case, (first, ours)) in [
+        (
+            json!({"status": 429, "body": r#"{"message":"Too Many Attempts."}"#}),
+            false,
+        ),
+        (
+            json!({"status": 503, "body": r#"{"message":"Service Unavailable"}"#}),
+            false,
+        ),
+        (json!({"status": 502, "html": true}), true),
+        // The connection dropped after the domain was removed: the retry meets a 404.
+        (json!({"drop": true}), true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let name = format!("gone-{case}.example.com");
+        let added = api::add_domain(&v3(&emu), name.as_bytes()).unwrap();
+        let mut rule = first.clone();
+        rule["method"] = json!("DELETE");
+        rule["path"] = json!(delete);
+        emu.add_fault(rule).unwrap();
+        // Then RunCloud says it is gone (someone else removed it meanwhile, or our first try).
+        emu.add_fault(
+            json!({"method": "DELETE", "path": delete, "status": 404, "body": not_found}),
+        )
+        .unwrap();
+        let input = with_options(
+            v3(&emu),
+            &[("domain_id", PhpValue::Int(added.domain.id as i64))],
+        );
+        let removed = api::remove_domain(&input, name.as_bytes()).unwrap();
+        assert_eq!(removed.removed, ours, "{first}");
+        assert_eq!(removed.domain.is_some(), ours, "{first}");
+        emu.clear_faults();
+        // What is left of it (the refused cases removed nothing) goes now.
+        api::remove_domain(&v3(&emu), name.as_bytes()).unwrap();
+        assert!(!emu.domain_names(1, 1).contains(&name));
+    }
 }

@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use runcloud::api;
 use runcloud_emulator::SslMode;
+use serde_json::json;
 
 fn app_ssl(emu: &runcloud_emulator::Emulator) -> serde_json::Value {
     emu.state()["apps"][0]["ssl"].clone()
@@ -264,17 +265,288 @@ fn redeploy_for_one_domain_throws_runclouds_errors_and_names_a_missing_domain() 
     assert!(emu.requests().is_empty());
 }
 
-#[test]
-fn an_add_with_a_lets_encrypt_certificate_still_costs_three_requests() {
+/// A request to the emulator's API as the RunCloud panel would make it (to delete or install
+/// a certificate behind the client's back); the answer's JSON.
+fn panel(
+    emu: &runcloud_emulator::Emulator,
+    method: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let request = ureq::http::Request::builder()
+        .method(method)
+        .uri(format!("{}/v3/servers/1/webapps/1{path}", emu.base_url()))
+        .header("Authorization", format!("Bearer {TOKEN}"))
+        .header("Content-Type", "application/json")
+        .body(body.to_string().into_bytes())
+        .unwrap();
+    let mut response = agent.run(request).unwrap();
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().unwrap();
+    assert!(
+        (200..300).contains(&status),
+        "{method} {path}: {status} {text}"
+    );
+    serde_json::from_str(&text).unwrap()
+}
+
+/// `(method, path)` of every request the emulator saw since its log was cleared, paths cut
+/// after the web app.
+fn seen(emu: &runcloud_emulator::Emulator) -> Vec<String> {
+    emu.requests()
+        .iter()
+        .map(|r| {
+            let path = r.path.split("/webapps/1").nth(1).unwrap_or(&r.path);
+            format!("{} {path}", r.method)
+        })
+        .collect()
+}
+
+/// A Let's Encrypt web app whose certificate this process learned with a first add (of
+/// `one.example.com`); its id.
+fn known_certificate() -> (runcloud_emulator::Emulator, u64) {
     let emu = start(|c| {
         c.ssl = SslMode::LetsEncrypt;
         c.seed_domains = 1;
     });
-    api::add_domain(&v3(&emu), b"three.example.com").unwrap();
-    let reqs = emu.requests();
-    let kinds: Vec<(String, bool)> = reqs
+    let id = app_ssl(&emu)["basic"]["id"].as_u64().unwrap();
+    api::add_domain(&v3(&emu), b"one.example.com").unwrap();
+    (emu, id)
+}
+
+#[test]
+fn a_known_certificate_makes_an_add_two_requests() {
+    let emu = start(|c| {
+        c.ssl = SslMode::LetsEncrypt;
+        c.seed_domains = 1;
+    });
+    let cert_id = app_ssl(&emu)["basic"]["id"].as_u64().unwrap();
+    let first = api::add_domain(&v3(&emu), b"one.example.com").unwrap();
+    assert_eq!(first.ssl.action, "redeployed");
+    assert_eq!(
+        seen(&emu),
+        ["POST /domains", "GET /ssl", &format!("PUT /ssl/{cert_id}")]
+    );
+    emu.clear_requests();
+    let second = api::add_domain(&v3(&emu), b"two.example.com").unwrap();
+    assert_eq!(second.ssl.action, "redeployed");
+    assert_eq!(second.ssl.certificate_id, Some(cert_id));
+    assert_eq!(
+        seen(&emu),
+        ["POST /domains", &format!("PUT /ssl/{cert_id}")]
+    );
+    let basic = &app_ssl(&emu)["basic"];
+    assert_eq!(basic["redeploy_count"], 2);
+    assert!(basic["covered_domains"]
+        .as_array()
+        .unwrap()
         .iter()
-        .map(|r| (r.method.clone(), r.path.ends_with("/ssl")))
-        .collect();
-    assert_eq!(reqs.len(), 3, "{kinds:?}");
+        .any(|d| d == "two.example.com"));
+    // Another credential is another configuration: it looks for itself.
+    emu.clear_requests();
+    api::add_domain(&v2(&emu), b"three.example.com").unwrap();
+    assert_eq!(emu.requests().len(), 3, "{:?}", seen(&emu));
+}
+
+#[test]
+fn a_replaced_certificate_is_found_again_in_the_same_call() {
+    let (emu, old_id) = known_certificate();
+    // Replaced in the panel: deleted, and a new Let's Encrypt certificate installed.
+    panel(&emu, "DELETE", &format!("/ssl/{old_id}"), json!({}));
+    let new_id = panel(&emu, "POST", "/ssl", json!({"provider": "letsencrypt"}))["id"]
+        .as_u64()
+        .unwrap();
+    assert_ne!(old_id, new_id);
+    emu.clear_requests();
+    let added = api::add_domain(&v3(&emu), b"two.example.com").unwrap();
+    assert_eq!(added.ssl.action, "redeployed", "{:?}", added.ssl);
+    assert_eq!(added.ssl.certificate_id, Some(new_id));
+    assert_eq!(
+        seen(&emu),
+        [
+            "POST /domains".to_string(),
+            format!("PUT /ssl/{old_id}"),
+            "GET /ssl".to_string(),
+            format!("PUT /ssl/{new_id}"),
+        ]
+    );
+    assert!(app_ssl(&emu)["basic"]["covered_domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d == "two.example.com"));
+    // The new one is remembered.
+    emu.clear_requests();
+    api::add_domain(&v3(&emu), b"three.example.com").unwrap();
+    assert_eq!(seen(&emu), ["POST /domains", &format!("PUT /ssl/{new_id}")]);
+}
+
+#[test]
+fn a_certificate_replaced_by_a_custom_one_is_never_redeployed() {
+    let (emu, old_id) = known_certificate();
+    panel(&emu, "DELETE", &format!("/ssl/{old_id}"), json!({}));
+    let custom = panel(
+        &emu,
+        "POST",
+        "/ssl",
+        json!({"provider": "custom", "privateKey": "KEY", "certificate": "CERT"}),
+    );
+    let custom_id = custom["id"].as_u64().unwrap();
+    emu.clear_requests();
+    let added = api::add_domain(&v3(&emu), b"two.example.com").unwrap();
+    assert_eq!(added.ssl.action, "skipped", "{:?}", added.ssl);
+    assert_eq!(added.ssl.certificate_id, Some(custom_id));
+    assert_eq!(
+        seen(&emu),
+        [
+            "POST /domains".to_string(),
+            format!("PUT /ssl/{old_id}"),
+            "GET /ssl".to_string()
+        ]
+    );
+    // A custom certificate is not remembered: every add looks, none sends it a PUT.
+    emu.clear_requests();
+    for name in ["three.example.com", "four.example.com"] {
+        let added = api::add_domain(&v3(&emu), name.as_bytes()).unwrap();
+        assert_eq!(added.ssl.action, "skipped");
+    }
+    assert!(
+        !emu.requests().iter().any(|r| r.method == "PUT"),
+        "{:?}",
+        seen(&emu)
+    );
+    assert_eq!(emu.requests().len(), 4, "{:?}", seen(&emu));
+}
+
+#[test]
+fn a_refused_redeploy_of_the_known_certificate_is_not_repeated() {
+    let (emu, cert_id) = known_certificate();
+    emu.add_fault(
+        json!({"method":"PUT","path":"/api/v3/servers/*/webapps/*/ssl/*","status":422,
+        "body":r#"{"message":"DNS problem: NXDOMAIN looking up A for two.example.com"}"#}),
+    )
+    .unwrap();
+    emu.clear_requests();
+    let added = api::add_domain(&v3(&emu), b"two.example.com").unwrap();
+    assert_eq!(added.ssl.action, "failed");
+    assert!(
+        added
+            .ssl
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("NXDOMAIN"),
+        "{:?}",
+        added.ssl
+    );
+    // One PUT (refused), one lookup that shows the same certificate: no second order.
+    assert_eq!(
+        seen(&emu),
+        [
+            "POST /domains".to_string(),
+            format!("PUT /ssl/{cert_id}"),
+            "GET /ssl".to_string()
+        ]
+    );
+    emu.clear_requests();
+    assert_eq!(
+        api::add_domain(&v3(&emu), b"three.example.com")
+            .unwrap()
+            .ssl
+            .action,
+        "redeployed"
+    );
+    assert_eq!(
+        seen(&emu),
+        ["POST /domains", &format!("PUT /ssl/{cert_id}")]
+    );
+}
+
+#[test]
+fn a_known_advanced_mode_issues_at_once() {
+    let emu = start(|c| c.ssl = SslMode::Advanced);
+    let first = api::add_domain(&v3(&emu), b"a1.example.com").unwrap();
+    assert_eq!(first.ssl.action, "issued");
+    assert_eq!(
+        seen(&emu),
+        [
+            "POST /domains".to_string(),
+            "GET /ssl".to_string(),
+            "GET /ssl/advanced".to_string(),
+            format!("POST /domains/{}/ssl", first.domain.id)
+        ]
+    );
+    emu.clear_requests();
+    let second = api::add_domain(&v3(&emu), b"a2.example.com").unwrap();
+    assert_eq!(second.ssl.action, "issued");
+    assert_eq!(
+        seen(&emu),
+        [
+            "POST /domains".to_string(),
+            format!("POST /domains/{}/ssl", second.domain.id)
+        ]
+    );
+    // Refused for this domain while the app is still in advanced mode: the error stands,
+    // the mode is checked once, nothing is issued twice.
+    emu.add_fault(
+        json!({"method":"POST","path":"/api/v3/servers/*/webapps/*/domains/*/ssl","status":422,
+        "body":r#"{"message":"DNS problem: a3.example.com points elsewhere"}"#}),
+    )
+    .unwrap();
+    emu.clear_requests();
+    let third = api::add_domain(&v3(&emu), b"a3.example.com").unwrap();
+    assert_eq!(third.ssl.action, "failed");
+    assert_eq!(
+        seen(&emu),
+        [
+            "POST /domains".to_string(),
+            format!("POST /domains/{}/ssl", third.domain.id),
+            "GET /ssl/advanced".to_string()
+        ]
+    );
+    // Switched to autoSSL in the panel: the next add sees it (the mode is re-read after the
+    // per-domain call is refused as already covered), and later adds keep checking the mode.
+    panel(
+        &emu,
+        "POST",
+        "/ssl/advanced",
+        json!({"advancedSSL": true, "autoSSL": true}),
+    );
+    emu.clear_requests();
+    let fourth = api::add_domain(&v3(&emu), b"a4.example.com").unwrap();
+    assert_eq!(fourth.ssl.action, "auto", "{:?}", fourth.ssl);
+    assert_eq!(
+        seen(&emu),
+        [
+            "POST /domains".to_string(),
+            format!("POST /domains/{}/ssl", fourth.domain.id),
+            "GET /ssl/advanced".to_string()
+        ]
+    );
+    emu.clear_requests();
+    let fifth = api::add_domain(&v3(&emu), b"a5.example.com").unwrap();
+    assert_eq!(fifth.ssl.action, "auto");
+    assert_eq!(seen(&emu), ["POST /domains", "GET /ssl/advanced"]);
+    // autoSSL switched off again: seen at the next add, which issues.
+    panel(
+        &emu,
+        "POST",
+        "/ssl/advanced",
+        json!({"advancedSSL": true, "autoSSL": false}),
+    );
+    emu.clear_requests();
+    let sixth = api::add_domain(&v3(&emu), b"a6.example.com").unwrap();
+    assert_eq!(sixth.ssl.action, "issued");
+    assert_eq!(
+        seen(&emu),
+        [
+            "POST /domains".to_string(),
+            "GET /ssl/advanced".to_string(),
+            format!("POST /domains/{}/ssl", sixth.domain.id)
+        ]
+    );
 }

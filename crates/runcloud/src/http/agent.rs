@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
-use ureq::unversioned::resolver::DefaultResolver;
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
 use ureq::Agent;
 
+use super::resolve::CachingResolver;
 use super::tls::TlsConnector;
 use crate::config::CaFile;
 use crate::error::{Error, Result};
@@ -99,5 +99,5 @@ fn build_agent(tls: TlsConnector) -> Agent {
         ().chain(ConnectProxyConnector::default())
             .chain(TcpConnector::default())
             .chain(tls);
-    Agent::with_parts(config, connector, DefaultResolver::default())
+    Agent::with_parts(config, connector, CachingResolver::default())
 }

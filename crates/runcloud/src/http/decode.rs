@@ -1,7 +1,7 @@
-//! Turning an HTTP answer into a JSON value or a typed error.
+//! Turning an HTTP answer into a typed value (wire.rs) or a typed error.
 //!
-//! - 2xx: JSON (an empty body is `null`); anything else is `Error::Transport` naming the
-//!   endpoint.
+//! - 2xx: JSON read into the caller's wire type (an empty body is `null`); a body that is not
+//!   JSON is `Error::Transport` naming the endpoint.
 //! - 3xx: never followed (credentials must not go elsewhere): `Error::Transport`.
 //! - 4xx/5xx with a JSON body: `Error::Api` with `"<METHOD> <path>: <status> <message>"` and
 //!   the field errors of `{"errors": {"field": ["..."]}}` [assumed, Laravel convention].
@@ -10,17 +10,16 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::{transport, Method, Reply};
 use crate::error::{Error, Result};
+use crate::wire;
 
-pub(crate) fn decode(reply: &Reply) -> Result<Value> {
+pub(crate) fn decode<'a, T: Deserialize<'a>>(reply: &'a Reply) -> Result<T> {
     if reply.is_success() {
-        if reply.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Value::Null);
-        }
-        return serde_json::from_slice(&reply.body).map_err(|_| {
+        return wire::parse(&reply.body).map_err(|_| {
             transport(
                 reply.method,
                 &reply.path,
@@ -170,15 +169,16 @@ mod tests {
             body: body.as_bytes().to_vec(),
             location: None,
             attempts: 1,
+            earlier_maybe_processed: false,
             gave_up: None,
         }
     }
 
     #[test]
     fn success() {
-        assert_eq!(decode(&reply(200, r#"{"a":1}"#)).unwrap()["a"], 1);
-        assert_eq!(decode(&reply(200, "")).unwrap(), Value::Null);
-        let e = decode(&reply(200, "{not json")).unwrap_err();
+        assert_eq!(decode::<Value>(&reply(200, r#"{"a":1}"#)).unwrap()["a"], 1);
+        assert_eq!(decode::<Value>(&reply(200, "")).unwrap(), Value::Null);
+        let e = decode::<Value>(&reply(200, "{not json")).unwrap_err();
         assert!(matches!(e, Error::Transport { .. }));
         assert!(e
             .to_string()
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn api_error_with_fields() {
-        let e = decode(&reply(
+        let e = decode::<Value>(&reply(
             422,
             r#"{"message":"The given data was invalid.","errors":{"name":["The name has already been taken."]}}"#,
         ))
@@ -205,7 +205,7 @@ mod tests {
 
     #[test]
     fn html_error_page_is_transport_with_status() {
-        let e = decode(&reply(502, "<html><body>Bad gateway</body></html>")).unwrap_err();
+        let e = decode::<Value>(&reply(502, "<html><body>Bad gateway</body></html>")).unwrap_err();
         assert!(matches!(
             e,
             Error::Transport {
@@ -214,7 +214,7 @@ mod tests {
             }
         ));
         assert_eq!(e.status(), Some(502));
-        let e = decode(&reply(500, "")).unwrap_err();
+        let e = decode::<Value>(&reply(500, "")).unwrap_err();
         assert!(matches!(
             e,
             Error::Transport {
@@ -226,7 +226,7 @@ mod tests {
 
     #[test]
     fn json_without_message_uses_reason() {
-        let e = decode(&reply(404, "{}")).unwrap_err();
+        let e = decode::<Value>(&reply(404, "{}")).unwrap_err();
         assert_eq!(
             e.to_string(),
             "POST /servers/1/webapps/2/domains: 404 Not Found"
@@ -237,7 +237,7 @@ mod tests {
     fn redirect_is_transport() {
         let mut r = reply(302, "");
         r.location = Some("https://evil.example/x?token=1".into());
-        let e = decode(&r).unwrap_err();
+        let e = decode::<Value>(&r).unwrap_err();
         assert!(matches!(
             e,
             Error::Transport {

@@ -1,4 +1,5 @@
-//! Retry policy: which failures are worth another attempt, and how long to wait.
+//! Retries: which failures are worth another attempt, how long to wait, and the loop that
+//! paces, sends and repeats one request ([`Client::call`]).
 //!
 //! - At most [`MAX_ATTEMPTS`] attempts in total for one request.
 //! - Retried statuses: 429, 502, 503, 504. Retried transport failures: connect failures
@@ -10,7 +11,11 @@
 //!   step); a wait RunCloud asked for (`Retry-After`, `X-RateLimit-Reset`: see wait.rs) wins
 //!   when present. Every wait must fit in the call's `max_wait` (wait.rs), or it is not taken.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use super::wait::GaveUp;
+use super::{rate_limit, with_note, Client, Failed, Method, Reply, Retry};
+use crate::error::Error;
 
 pub(crate) const MAX_ATTEMPTS: u32 = 3;
 const BASE: Duration = Duration::from_millis(300);
@@ -37,6 +42,82 @@ pub(crate) fn backoff(next_attempt: u32, server_wait: Option<Duration>) -> Durat
     // Jitter: 50–100 % of the step, so that parallel workers do not retry in lockstep.
     let millis = step.as_millis() as u64;
     Duration::from_millis(millis / 2 + fastrand::u64(0..=millis / 2))
+}
+
+impl Client {
+    /// A request with retries and pacing; any HTTP status is an `Ok(Reply)`. Every wait
+    /// (pacer, RunCloud's, backoff) must fit in what is left of `max_wait` (wait.rs).
+    pub(crate) fn call(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&[u8]>,
+        retry: Retry,
+        max_attempts: u32,
+    ) -> std::result::Result<Reply, Failed> {
+        let max_attempts = max_attempts.clamp(1, MAX_ATTEMPTS);
+        let mut attempt = 1;
+        let mut earlier_maybe_processed = false;
+        loop {
+            // The pacer's wait is a prediction: when it does not fit, send now and let
+            // RunCloud decide.
+            self.budget
+                .sleep(rate_limit::wait_before_request(&self.api_root));
+            let sent_at = Instant::now();
+            let outcome = self.attempt(method, path, query, body, sent_at);
+            let (again, server_wait) = match &outcome {
+                Ok((reply, server_wait)) => (
+                    retryable_status(reply.status)
+                        && (retry == Retry::Idempotent || not_processed_status(reply.status)),
+                    *server_wait,
+                ),
+                Err(f) => (
+                    f.retryable && (retry == Retry::Idempotent || !f.maybe_processed),
+                    None,
+                ),
+            };
+            let mut gave_up = None;
+            if again && attempt < max_attempts {
+                let wait = backoff(attempt + 1, server_wait.map(|w| w.wait));
+                if self.budget.sleep(wait) {
+                    earlier_maybe_processed |= match &outcome {
+                        Ok((reply, _)) => !not_processed_status(reply.status),
+                        Err(f) => f.maybe_processed,
+                    };
+                    attempt += 1;
+                    continue;
+                }
+                gave_up = Some(GaveUp::MaxWait {
+                    server: server_wait,
+                    max_wait: self.budget.max(),
+                });
+            } else if again {
+                gave_up = server_wait.map(GaveUp::Attempts);
+            }
+            return match outcome {
+                Ok((mut reply, _)) => {
+                    reply.attempts = attempt;
+                    reply.earlier_maybe_processed = earlier_maybe_processed;
+                    reply.gave_up = gave_up;
+                    Ok(reply)
+                }
+                Err(mut f) => {
+                    f.attempts = attempt;
+                    if attempt > 1 {
+                        if let Error::Transport { message, .. } = &mut f.error {
+                            message.push_str(&format!(" (after {attempt} attempts)"));
+                        }
+                    }
+                    if let Some(gave_up) = gave_up {
+                        f.out_of_wait = true;
+                        f.error = with_note(f.error, &gave_up.note());
+                    }
+                    Err(f)
+                }
+            };
+        }
+    }
 }
 
 #[cfg(test)]

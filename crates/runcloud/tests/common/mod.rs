@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 
 use runcloud::{CallInput, PhpValue};
 use runcloud_emulator::{Emulator, EmulatorConfig, RecordedRequest};
@@ -13,7 +14,12 @@ pub const KEY: &str = "key-VerySecret-77ab";
 pub const SECRET: &str = "sec-VerySecret-d41d8c";
 
 /// An emulator that accepts both credential sets, with `tweak` applied.
+///
+/// Never on an address an earlier emulator of this process had: the client remembers each
+/// web app's certificate per API root for the life of the process (as it should: one root is
+/// one RunCloud), and emulators number their certificates alike.
 pub fn start(tweak: impl FnOnce(&mut EmulatorConfig)) -> Emulator {
+    static USED: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let mut config = EmulatorConfig {
         token: Some(TOKEN.into()),
         api_key: Some(KEY.into()),
@@ -21,7 +27,15 @@ pub fn start(tweak: impl FnOnce(&mut EmulatorConfig)) -> Emulator {
         ..EmulatorConfig::default()
     };
     tweak(&mut config);
-    Emulator::start(config).expect("emulator starts")
+    for _ in 0..20 {
+        let emulator = Emulator::start(config.clone()).expect("emulator starts");
+        let mut used = USED.lock().unwrap_or_else(|e| e.into_inner());
+        if !used.contains(&emulator.base_url()) {
+            used.push(emulator.base_url());
+            return emulator;
+        }
+    }
+    panic!("no fresh address for an emulator in 20 tries");
 }
 
 pub fn pairs(items: &[(&str, PhpValue)]) -> Vec<(String, PhpValue)> {
