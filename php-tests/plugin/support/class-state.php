@@ -75,6 +75,21 @@ final class State {
 	/** @var array<string, int> did_action() counters. */
 	public static $did = [];
 
+	/** @var string[] Capabilities current_user_can() refuses. */
+	public static $denied_caps = [];
+
+	/** @var bool Whether wp_verify_nonce() accepts the nonces wp_create_nonce() made. */
+	public static $nonces_valid = true;
+
+	/** @var bool is_network_admin(). */
+	public static $is_network_admin = false;
+
+	/** @var array<string, array> Admin pages added: slug => parent, title, capability, callback. */
+	public static $menu = [];
+
+	/** @var string[] wp_safe_redirect() locations. */
+	public static $redirects = [];
+
 	/**
 	 * Lines logged to one handle, optionally of one level.
 	 *
@@ -253,3 +268,8 @@ final class State {
 		);
 	}
 }
+
+/**
+ * wp_die() in the stand-in: thrown, so a test sees the refusal and its HTTP status.
+ */
+final class Died extends \RuntimeException {}
