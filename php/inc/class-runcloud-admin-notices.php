@@ -196,7 +196,10 @@ class RunCloud_Admin_Notices {
 		foreach (self::RECORD_NOTICES as $kind => [$id, $type]) {
 			foreach (array_reverse($this->records->get($kind)) as $record) {
 				if (null === $record['dismissed']) {
-					$failures[] = self::notice($id, $type, RunCloud_Failure_Messages::record($record), $record['key'], (string) ($record['domain'] ?? ''));
+					$words             = RunCloud_Failure_Messages::record($record);
+					// translators: %s is what happened ("shop.example.com could not be added to web app 1:1.").
+					$words['headline'] = sprintf(__('RunCloud: %s', 'wu-runcloud'), $words['headline']);
+					$failures[]        = self::notice($id, $type, $words, $record['key'], (string) ($record['domain'] ?? ''));
 				}
 			}
 		}

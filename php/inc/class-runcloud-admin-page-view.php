@@ -380,7 +380,7 @@ class RunCloud_Admin_Page_View {
 
 		foreach ($ssl['blocking'] as $name => $blocking) {
 			// translators: %1$s is a domain, %2$s the reason.
-			$this->row('blocking', __('Blocking the certificate', 'wu-runcloud'), sprintf(__('%1$s: %2$s', 'wu-runcloud'), (string) $name, RunCloud_Failure_Messages::sentence((string) ($blocking['reason'] ?? ''))), 'error');
+			$this->row('blocking', __('Blocking the certificate', 'wu-runcloud'), sprintf(__('%1$s: %2$s', 'wu-runcloud'), (string) $name, RunCloud_Failure_Messages::sentence(RunCloud_Failure_Messages::technical_prefixes_out((string) ($blocking['reason'] ?? '')))), 'error');
 		}
 
 		$this->row('job', __('Certificate job', 'wu-runcloud'), $this->job_words($ssl));

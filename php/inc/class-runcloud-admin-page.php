@@ -68,6 +68,13 @@ class RunCloud_Admin_Page {
 	const PER_PAGE_OPTION = 'wu_runcloud_domains_per_page';
 
 	/**
+	 * The parent menu the page was added under in this request (URLs depend on it).
+	 *
+	 * @var string|null
+	 */
+	private static $menu_parent;
+
+	/**
 	 * The plugin (every shared object).
 	 *
 	 * @var RunCloud_Plugin
@@ -120,7 +127,8 @@ class RunCloud_Admin_Page {
 
 		global $admin_page_hooks;
 
-		$this->parent = isset($admin_page_hooks[ self::UM_PARENT ]) ? self::UM_PARENT : self::FALLBACK_PARENT;
+		$this->parent      = isset($admin_page_hooks[ self::UM_PARENT ]) ? self::UM_PARENT : self::FALLBACK_PARENT;
+		self::$menu_parent = $this->parent;
 
 		$hook = add_submenu_page(
 			$this->parent,
@@ -158,14 +166,11 @@ class RunCloud_Admin_Page {
 	 */
 	public static function url(array $args = []): string {
 
-		$base = function_exists('menu_page_url') ? (string) menu_page_url(self::SLUG, false) : '';
-
-		if ('' === $base) {
-			// Before the menu is built (admin-ajax, a job): admin.php serves a plugin page under any parent.
-			$base = function_exists('network_admin_url') ? network_admin_url('admin.php?page=' . self::SLUG) : 'admin.php?page=' . self::SLUG;
-		}
-
-		$base = html_entity_decode($base, ENT_QUOTES);
+		// menu_page_url() builds site-admin URLs; this page lives in the network admin. Before the
+		// menu is built (admin-ajax, a job), the parent is the one add_menu() will choose.
+		$parent = self::$menu_parent ?? (class_exists('\\WP_Ultimo', false) || function_exists('WP_Ultimo') ? self::UM_PARENT : self::FALLBACK_PARENT);
+		$path   = (self::FALLBACK_PARENT === $parent ? 'settings.php' : 'admin.php') . '?page=' . self::SLUG;
+		$base   = function_exists('network_admin_url') ? network_admin_url($path) : $path;
 
 		return $args && function_exists('add_query_arg') ? add_query_arg(array_map('rawurlencode', $args), $base) : $base;
 	}

@@ -245,7 +245,7 @@ class RunCloud_Domains_List_Table extends \WP_List_Table {
 
 		foreach ($item['targets'] as $key => $t) {
 			if (null !== $t['reason'] && '' !== (string) $t['reason'] && ! in_array($t['cert'], [RunCloud_State::CERT_COVERED, RunCloud_State::CERT_NONE, RunCloud_State::CERT_CUSTOM, RunCloud_State::CERT_AUTO], true)) {
-				$reasons[] = (count($item['targets']) > 1 ? $key . ': ' : '') . RunCloud_Failure_Messages::sentence((string) $t['reason']);
+				$reasons[] = (count($item['targets']) > 1 ? $key . ': ' : '') . RunCloud_Failure_Messages::sentence(RunCloud_Failure_Messages::technical_prefixes_out((string) $t['reason']));
 			}
 		}
 

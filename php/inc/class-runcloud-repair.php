@@ -125,7 +125,8 @@ class RunCloud_Repair {
 	 * @param callable|null $out            fn(string $level ('log'|'warning'), string $message).
 	 * @return array{done: int, failures: int, adopted: int, covered: int, waiting: int, targets: array}
 	 *               targets: 'SERVER:APP' => ['missing' => names left, 'orphans' => names left,
-	 *               'protected' => count, 'present' => count, 'parked' => names, 'job' => summary].
+	 *               'protected' => count, 'present' => count after the run, 'parked' => names,
+	 *               'job' => summary].
 	 */
 	public function run(bool $remove_orphans = false, bool $dry_run = false, ?callable $out = null): array {
 
@@ -147,6 +148,7 @@ class RunCloud_Repair {
 			$parked  = $this->parked($row);
 			$missing = $row['missing'];
 			$orphans = $row['orphans'];
+			$present = (int) $row['present'];
 
 			if ( ! $dry_run) {
 				// The listing just made is the app's domain list: no other read for the names count.
@@ -180,6 +182,7 @@ class RunCloud_Repair {
 				try {
 					$this->sync->apply('subdomain' === $info['kind'] ? 'add_subdomain' : 'add_domain', (string) $name, (int) $info['site_id'], $target);
 					unset($missing[ $name ]);
+					++$present;
 					++$result['done'];
 				} catch (\Throwable $e) {
 					++$result['failures'];
@@ -204,6 +207,7 @@ class RunCloud_Repair {
 					$this->operations->remove_record($record, $target);
 					$this->lifecycle->after_remove((string) $name, $target);
 					unset($orphans[ $name ]);
+					--$present;
 					++$result['done'];
 				} catch (\Throwable $e) {
 					++$result['failures'];
@@ -226,7 +230,7 @@ class RunCloud_Repair {
 				'parked'    => array_keys($parked),
 				'orphans'   => array_map('strval', array_keys($orphans)),
 				'protected' => count($row['protected']),
-				'present'   => (int) $row['present'],
+				'present'   => $present,
 				'job'       => $summary,
 			];
 		}
