@@ -144,15 +144,20 @@ def without_extension(ctx):
     assert browser.notices() == [], f"gone with their cause: {browser.notices()}"
 
 
-@scenario("Ultimate Multisite network-deactivated in the browser: the admin still works, no PHP error; a red notice says domains are not synced and what to do; the RunCloud page moves under Settings and says so; a new site reaches nothing")
+@scenario("Ultimate Multisite network-deactivated in the browser: the admin still works, no PHP error; a red notice says domains are not synced and what to do; the RunCloud page moves under Settings and says so; its Retry runs through WP-Cron (no Action Scheduler), queued then done; a new site reaches nothing")
 def without_ultimate_multisite(ctx):
+    # A mapping RunCloud refused while Ultimate Multisite was there: its row stays on the page.
+    ctx.emulator.fault({"method": "POST", "path": "/api/v3/servers/*/webapps/*/domains", "status": 404, "times": 1, "body": '{"message":"Web application not found."}'})
+    ctx.wp.cli("map-domains", {"site_id": 1, "domains": ["kept.example.com"]})
+    ctx.run_queue()
+
     browser = ctx.browser()
     browser.open(PLUGINS)
     browser.click(f'tr[data-plugin="{UM_PLUGIN}"] .deactivate a')
     assert "deactivate=true" in browser.driver.current_url or "Plugin deactivated" in browser.driver.page_source, browser.driver.current_url
 
     browser.open(DASHBOARD)
-    assert [n["id"] for n in browser.notices()] == ["um-inactive"], browser.notices()
+    assert [n["id"] for n in browser.notices()] == ["um-inactive", "domain-failed"], browser.notices()
     assert_notice(browser.notices(), "um-inactive", "error", "Ultimate Multisite is installed but not active", "Network-activate Ultimate Multisite", "Open the RunCloud page")
     browser.screenshot("network-admin-notice-without-ultimate-multisite")
 
@@ -163,7 +168,20 @@ def without_ultimate_multisite(ctx):
     assert browser.driver.find_element("css selector", "#wu-runcloud-sync").get_attribute("disabled"), "Sync now needs Ultimate Multisite's mappings"
     assert not browser.driver.find_element("css selector", "#wu-runcloud-test").get_attribute("disabled"), "Test connection does not"
     assert ctx.plugin()["engine"] == "wp-cron", "without Action Scheduler the plugin's jobs go to WP-Cron"
+    assert [n["id"] for n in browser.notices()] == ["um-inactive", "domain-failed"], browser.notices()
     browser.screenshot("network-admin-runcloud-page-without-ultimate-multisite")
 
+    # Retry works without Action Scheduler: queued as a WP-Cron event, done when WP-Cron runs.
+    browser.follow('#the-list a.wu-runcloud-retry[data-domain="kept.example.com"]')
+    assert "Queued" in browser.text("#wu-runcloud-jobs tbody tr"), browser.text("#wu-runcloud-jobs tbody tr")
+    assert "wu_runcloud_admin_job" in ctx.state()["cron"], "a WP-Cron event"
+    ran = ctx.run_cron(advance=120)["ran"]
+    assert ran[:1] == ["wu_runcloud_admin_job"], ran
+    browser.open(PAGE_UNDER_SETTINGS)
+    assert "Done" in browser.text("#wu-runcloud-jobs tbody tr") and "kept.example.com: covered on 1:1" in browser.text("#wu-runcloud-jobs tbody tr"), browser.text("#wu-runcloud-jobs tbody tr")
+    assert ctx.emulator.names() == ["kept.example.com"] and "kept.example.com" in ctx.emulator.covered()
+
+    before = len(ctx.emulator.requests())
     ctx.wp.cli("create-site", {"slug": "orphan"})
-    assert ctx.emulator.requests() == [], "without Ultimate Multisite no event fires"
+    ctx.run_cron(advance=120)
+    assert len(ctx.emulator.requests()) == before, "without Ultimate Multisite no event fires"

@@ -427,7 +427,9 @@ class RunCloud_Admin_Jobs {
 		$op      = in_array($op, RunCloud_Domain_Operations::OPERATIONS, true) ? $op : 'add_domain';
 		$removal = in_array($op, ['remove_domain', 'remove_subdomain'], true);
 
-		if ($removal || $this->drift->is_expected($domain)) {
+		// Sent again when the network maps it, or when its change failed (the record says what it
+		// was; a mapping deleted since would have resolved it).
+		if ($removal || is_array($failed) || $this->drift->is_expected($domain)) {
 			$out('log', sprintf('%s %s on every web app', $removal ? 'Removing' : 'Sending', $domain));
 			call_user_func([$this->sync, $op], $domain, $site);
 		} elseif (null === $entry) {

@@ -148,6 +148,17 @@ class RunCloud_Drift {
 	}
 
 	/**
+	 * Whether Ultimate Multisite is there to say which domains are mapped (without it, nothing on
+	 * the app can be called an orphan).
+	 *
+	 * @return bool
+	 */
+	protected function mappings_known(): bool {
+
+		return function_exists('wu_get_domains');
+	}
+
+	/**
 	 * The network's own domain.
 	 *
 	 * @return string
@@ -176,7 +187,7 @@ class RunCloud_Drift {
 
 		$expected       = $this->expected_domains();
 		$network        = $this->network_domain();
-		$mappings_known = function_exists('wu_get_domains');
+		$mappings_known = $this->mappings_known();
 		$keep     = array_map([RunCloud_Config::class, 'normalize'], (array) apply_filters('wu_runcloud_protected_domains', []));
 		$report   = [];
 

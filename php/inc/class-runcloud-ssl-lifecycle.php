@@ -234,6 +234,9 @@ class RunCloud_Ssl_Lifecycle {
 			return;
 		}
 
+		// On the app now: a failure recorded for this add (or an earlier one) is moot.
+		$this->notices->resolve(RunCloud_Admin_Notices::KIND_PERMANENT, RunCloud_Config::key($target), RunCloud_Config::normalize($domain));
+
 		$now     = $this->clock->now();
 		$key     = RunCloud_Config::key($target);
 		$record  = $result['domain'];
