@@ -432,8 +432,15 @@ class RunCloud_Admin_Page_View {
 			return sprintf(__('%s: RunCloud answered; the web app was found.', 'wu-runcloud'), self::when((int) $connection['at']));
 		}
 
+		$answer = RunCloud_Failure_Messages::sentence(RunCloud_Failure_Messages::answer((string) ($connection['message'] ?? '')));
+
+		if ( ! empty($connection['status'])) {
+			// translators: %1$d is an HTTP status, %2$s RunCloud's words.
+			$answer = sprintf(__('(HTTP %1$d) %2$s', 'wu-runcloud'), (int) $connection['status'], $answer);
+		}
+
 		// translators: %1$s is a time, %2$s RunCloud's answer (it says which credential or id to check).
-		return sprintf(__('%1$s: failed. %2$s', 'wu-runcloud'), self::when((int) $connection['at']), RunCloud_Failure_Messages::sentence((string) ($connection['message'] ?? '')));
+		return sprintf(__('%1$s: failed. %2$s', 'wu-runcloud'), self::when((int) $connection['at']), $answer);
 	}
 
 	/**

@@ -106,7 +106,8 @@ class RunCloud_Connection_Check {
 			$found[ RunCloud_Config::key($target) ] = $target;
 		}
 
-		$results = [];
+		$results  = [];
+		$previous = $this->state->connection_results();
 
 		foreach ($targets as $target) {
 			$key = RunCloud_Config::key($target);
@@ -115,7 +116,8 @@ class RunCloud_Connection_Check {
 				'at'          => $this->clock->now(),
 				'ok'          => $answer['ok'] && isset($found[ $key ]),
 				'api_version' => $answer['result']['api_version'] ?? null,
-				'webapp'      => isset($found[ $key ]['webapp']['name']) ? (string) $found[ $key ]['webapp']['name'] : null,
+				// A failed test keeps the name a successful one learned.
+				'webapp'      => isset($found[ $key ]['webapp']['name']) ? (string) $found[ $key ]['webapp']['name'] : ($previous[ $key ]['webapp'] ?? null),
 				'status'      => $answer['ok'] ? null : (int) $answer['status'],
 				'message'     => $answer['ok'] ? null : (string) $answer['message'],
 			];
