@@ -5,7 +5,7 @@ the expected state, certificates and notices included, with no operator action
 
 import time
 
-from harness.convergence import View, assert_converged
+from harness.convergence import EVENT_HOOKS, View, assert_converged
 from harness.procs import wait_for
 from harness.runner import scenario
 
@@ -75,7 +75,10 @@ def queue_worker_killed(ctx):
     added = kill_when_some_added(ctx, worker)
     print(f"    killed the queue worker with {added} of {COUNT} domains on RunCloud")
     view = recover_and_check(ctx)
-    assert [a for a in view.queue() if a["hook"] == "wu_runcloud_retry"], "the dead action's work was queued again as a retry"
+    dead_events = [a for a in view.queue() if a["status"] == "failed" and a["hook"] in EVENT_HOOKS]
+    if dead_events:
+        # (The worker may also die in one of UM's own stage actions: not ours to run again.)
+        assert [a for a in view.queue() if a["hook"] == "wu_runcloud_retry"], "the dead event's work was queued again as a retry"
 
 
 @scenario("durability: the RunCloud page's Sync now (100 missing domains) is killed -9 in its queue worker once RunCloud has 30; the next queue run runs it again by itself and converges; the page shows it done")
