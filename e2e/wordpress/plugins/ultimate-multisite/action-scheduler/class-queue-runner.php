@@ -124,7 +124,9 @@ final class WU_E2E_Queue_Runner {
 	}
 
 	/**
-	 * When the oldest in-progress action times out (its worker died), or null.
+	 * When the cleanup next has something to do: the oldest in-progress action times out (its
+	 * worker died), or the oldest claim on pending actions does (a worker died between its claim
+	 * and running them). Null: nothing.
 	 *
 	 * @return int|null
 	 */
@@ -132,9 +134,17 @@ final class WU_E2E_Queue_Runner {
 
 		global $wpdb;
 
-		$date = $wpdb->get_var($wpdb->prepare("SELECT MIN(last_attempt_gmt) FROM {$wpdb->actionscheduler_actions} WHERE status = %s", WU_E2E_Action_Store::STATUS_RUNNING));
+		$running = $wpdb->get_var($wpdb->prepare("SELECT MIN(last_attempt_gmt) FROM {$wpdb->actionscheduler_actions} WHERE status = %s", WU_E2E_Action_Store::STATUS_RUNNING));
+		$claimed = $wpdb->get_var($wpdb->prepare("SELECT MIN(c.date_created_gmt) FROM {$wpdb->actionscheduler_actions} a JOIN {$wpdb->actionscheduler_claims} c ON a.claim_id = c.claim_id WHERE a.status = %s", WU_E2E_Action_Store::STATUS_PENDING));
+		$times   = [];
 
-		return null === $date ? null : (int) strtotime($date . ' UTC') + self::CLEANUP_PERIOD;
+		foreach ([$running, $claimed] as $date) {
+			if (null !== $date) {
+				$times[] = (int) strtotime($date . ' UTC') + self::CLEANUP_PERIOD;
+			}
+		}
+
+		return $times ? min($times) : null;
 	}
 
 	/**
