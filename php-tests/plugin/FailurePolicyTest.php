@@ -173,7 +173,7 @@ final class FailurePolicyTest extends Plugin_Test_Case {
 		$this->assertStringNotContainsString('rc-revoked-token-123456789', $this->log_text());
 
 		$notices = $plugin->notices()->get_notices();
-		$this->assertContains('recent-failures', array_column($notices, 'id'));
+		$this->assertContains('domain-failed', array_column($notices, 'id'));
 		$this->assertStringNotContainsString('rc-revoked-token-123456789', serialize($notices));
 	}
 

@@ -272,12 +272,14 @@ class RunCloud_Domain_Sync {
 	private function run(string $op, string $domain, int $site_id, ?array $only = null, int $attempt = 1): void {
 
 		$domain  = RunCloud_Config::normalize($domain);
-		$targets = $this->targets($op, $domain, $only);
+		$targets = $this->targets($op, $domain, $site_id, $only);
 		$rethrow = null;
 
 		foreach ($targets as $target) {
 			try {
 				$this->apply($op, $domain, $site_id, $target);
+				// Done: an earlier failure of this domain on this app is moot (synced, or removed).
+				$this->notices->resolve(RunCloud_Admin_Notices::KIND_PERMANENT, RunCloud_Config::key($target), $domain);
 			} catch (\Throwable $e) {
 				$decision = $this->policy->handle($op, $domain, $site_id, $target, $attempt, $e);
 
@@ -289,6 +291,12 @@ class RunCloud_Domain_Sync {
 					$rethrow = $e;
 				}
 			}
+		}
+
+		if ($targets) {
+			// What could not be sent while the extension or the configuration was missing has
+			// been sent now (this very change included).
+			$this->notices->records()->resolve_cause(RunCloud_Failure_Records::CAUSE_ENVIRONMENT, $domain);
 		}
 
 		if (null !== $rethrow) {
@@ -329,15 +337,16 @@ class RunCloud_Domain_Sync {
 	 * The targets an operation goes to, or none after recording why nothing can be sent (the
 	 * extension is missing, the configuration invalid or incomplete).
 	 *
-	 * @param string     $op     The operation.
-	 * @param string     $domain The normalised host name.
-	 * @param array|null $only   One target (a retry), else every configured target.
+	 * @param string     $op      The operation.
+	 * @param string     $domain  The normalised host name.
+	 * @param int        $site_id The site.
+	 * @param array|null $only    One target (a retry), else every configured target.
 	 * @return array
 	 */
-	private function targets(string $op, string $domain, ?array $only): array {
+	private function targets(string $op, string $domain, int $site_id, ?array $only): array {
 
 		if ( ! $this->notices->is_extension_loaded()) {
-			$this->policy->permanent_failure(sprintf('%s %s failed: the wu_runcloud PHP extension is not loaded; nothing was sent to RunCloud.', $op, $domain));
+			$this->policy->environment_failure($op, $domain, $site_id, 'the wu_runcloud PHP extension is not loaded');
 
 			return [];
 		}
@@ -351,13 +360,13 @@ class RunCloud_Domain_Sync {
 				throw $e;
 			}
 
-			$this->policy->permanent_failure(sprintf('%s %s failed: %s; nothing was sent to RunCloud.', $op, $domain, $this->policy->describe($e)));
+			$this->policy->environment_failure($op, $domain, $site_id, 'the RunCloud configuration is invalid: ' . $this->policy->describe($e));
 
 			return [];
 		}
 
 		if ( ! $targets) {
-			$this->policy->permanent_failure(sprintf('%s %s failed: the RunCloud configuration is incomplete (missing: %s); nothing was sent.', $op, $domain, $missing ? implode(', ', array_map('strval', $missing)) : 'server and app ids'));
+			$this->policy->environment_failure($op, $domain, $site_id, sprintf('the RunCloud configuration is incomplete (missing: %s)', $missing ? implode(', ', array_map('strval', $missing)) : 'server and app ids'));
 		}
 
 		return $targets;
