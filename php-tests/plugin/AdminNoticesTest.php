@@ -153,6 +153,7 @@ final class AdminNoticesTest extends Plugin_Test_Case {
 		);
 		$offline = new RunCloud_Plugin(__FILE__, $notices);
 
+		Harness::map_domain('late.example.com', 2);
 		$offline->sync()->add_domain('late.example.com', 2);
 		$this->assertSame(['extension-missing', 'domain-failed'], array_column($notices->get_notices(), 'id'));
 		$this->assertStringContainsString('It is sent by itself once that is fixed.', $notices->get_notices()[1]['message']);

@@ -73,6 +73,7 @@ final class QueueTest extends Plugin_Test_Case {
 		$this->boot(['action_scheduler' => false, 'wp_cron' => true]);
 		$this->emulator->fault(['method' => 'POST', 'path' => '/api/v3/servers/*/webapps/*/domains', 'times' => 3, 'status' => 503, 'body' => '{"message":"down"}']);
 
+		Harness::map_domain('retry.example.com', 2);
 		Harness::fire('wu_add_domain', 'retry.example.com', 2);
 
 		$this->assertSame([], $this->emulator->domain_names());

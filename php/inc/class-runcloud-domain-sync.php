@@ -78,6 +78,13 @@ class RunCloud_Domain_Sync {
 	private $queue;
 
 	/**
+	 * What the network maps now (a retry overtaken by a later change is dropped).
+	 *
+	 * @var RunCloud_Drift
+	 */
+	private $drift;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param RunCloud_Config            $config     The configuration.
@@ -87,8 +94,9 @@ class RunCloud_Domain_Sync {
 	 * @param RunCloud_Logger            $logger     The logger.
 	 * @param RunCloud_Ssl_Lifecycle     $lifecycle  The SSL lifecycle.
 	 * @param RunCloud_Queue             $queue      The job queue.
+	 * @param RunCloud_Drift             $drift      What the network maps now.
 	 */
-	public function __construct(RunCloud_Config $config, RunCloud_Domain_Operations $operations, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Logger $logger, RunCloud_Ssl_Lifecycle $lifecycle, RunCloud_Queue $queue) {
+	public function __construct(RunCloud_Config $config, RunCloud_Domain_Operations $operations, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Logger $logger, RunCloud_Ssl_Lifecycle $lifecycle, RunCloud_Queue $queue, RunCloud_Drift $drift) {
 
 		$this->config     = $config;
 		$this->operations = $operations;
@@ -97,6 +105,7 @@ class RunCloud_Domain_Sync {
 		$this->logger     = $logger;
 		$this->lifecycle  = $lifecycle;
 		$this->queue      = $queue;
+		$this->drift      = $drift;
 	}
 
 	/**
@@ -255,7 +264,38 @@ class RunCloud_Domain_Sync {
 			}
 		}
 
+		if ($this->superseded((string) $job['op'], (string) $job['domain'])) {
+			$this->logger->info(sprintf('Retry of %s dropped: the mapping changed since (%s).', $what, 0 === strpos((string) $job['op'], 'add_') ? 'it is no longer mapped' : 'it is mapped again'));
+
+			return;
+		}
+
 		$this->run((string) $job['op'], (string) $job['domain'], (int) ($job['site_id'] ?? 0), $target, max(1, (int) ($job['attempt'] ?? 1)));
+	}
+
+	/**
+	 * Whether a retried operation was overtaken by a later change: an add whose mapping (or
+	 * subdomain site) is gone, or a removal whose name is mapped again. Retries run later than
+	 * the events queued after them, so replaying a stale add would leave an orphan on the app,
+	 * and a stale removal would take a live customer's domain off it. When the network cannot
+	 * say (no Ultimate Multisite for a mapped domain), the retry runs.
+	 *
+	 * @param string $op     The operation.
+	 * @param string $domain The host name.
+	 * @return bool
+	 */
+	private function superseded(string $op, string $domain): bool {
+
+		$subdomain = in_array($op, ['add_subdomain', 'remove_subdomain'], true);
+		$known     = $subdomain ? function_exists('get_sites') : function_exists('wu_get_domains');
+
+		if ( ! $known) {
+			return false;
+		}
+
+		$mapped = $this->drift->is_expected($domain);
+
+		return 0 === strpos($op, 'add_') ? ! $mapped : $mapped;
 	}
 
 	/**

@@ -279,7 +279,7 @@ class RunCloud_Plugin {
 		$this->report          = new RunCloud_Ssl_Report($this->state, $this->lifecycle, $this->schedule, $this->inventory, $this->clock);
 		$this->drift           = new RunCloud_Drift($this->config, $this->operations);
 		$this->connection      = new RunCloud_Connection_Check($this->config, $this->policy, $this->notices, $this->logger, $this->state, $this->clock);
-		$this->sync            = new RunCloud_Domain_Sync($this->config, $this->operations, $this->policy, $this->notices, $this->logger, $this->lifecycle, $this->queue);
+		$this->sync            = new RunCloud_Domain_Sync($this->config, $this->operations, $this->policy, $this->notices, $this->logger, $this->lifecycle, $this->queue, $this->drift);
 		$this->repair          = new RunCloud_Repair($this->drift, $this->sync, $this->operations, $this->lifecycle, $this->certificate_job, $this->inventory, $this->state, $this->policy, $this->logger);
 		$this->admin_jobs      = new RunCloud_Admin_Jobs($this->state, $this->queue, $this->repair, $this->drift, $this->sync, $this->lifecycle, $this->certificate_job, $this->inventory, $this->config, $this->notices, $this->policy, $this->clock, $this->logger);
 		$this->recovery        = new RunCloud_Recovery(
