@@ -36,7 +36,7 @@ if ( ! class_exists(__NAMESPACE__ . '\\RunCloud_Uninstaller', false)) {
 		/**
 		 * Hooks known today (cancelled even when the table lookup finds none pending).
 		 */
-		const KNOWN_HOOKS = ['wu_runcloud_retry'];
+		const KNOWN_HOOKS = ['wu_runcloud_retry', 'wu_runcloud_certificate', 'wu_runcloud_rename', 'wu_runcloud_admin_job'];
 
 		/**
 		 * Runs the whole uninstall.

@@ -103,6 +103,26 @@ class Browser:
         self.driver.find_element(By.CSS_SELECTOR, css).click()
         WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
+    def submit(self, css):
+        """Clicks something that loads a new page (a form's button) and waits for that page,
+        checked like open(): the old page going stale is the sign, not a sleep."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(By.CSS_SELECTOR, css).click()
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        html = self.driver.page_source
+        for secret in self.secrets:
+            assert secret not in html, f"a secret appears in the HTML after clicking {css}"
+        for marker in ("Fatal error", "Parse error", "<b>Warning</b>:", "<b>Notice</b>:", "<b>Deprecated</b>:"):
+            assert marker not in html, f"the page after clicking {css} shows a PHP error: {marker}"
+        return html
+
+    def follow(self, css):
+        """Opens the link matching `css` (a row action, shown on hover only), with open()'s checks."""
+        href = self.driver.find_element(By.CSS_SELECTOR, css).get_attribute("href")
+        assert href.startswith(self.url("")), f"{css} leads away: {href}"
+        return self.open(href[len(self.url("")) :])
+
     def click_and_confirm(self, css):
         """Clicks something that asks a JavaScript confirm() first, and says yes."""
         self.driver.find_element(By.CSS_SELECTOR, css).click()

@@ -111,8 +111,18 @@ class Context:
         return self.browsers[name]
 
     def run_queue(self, advance=0, extension=True):
-        """Runs the due Action Scheduler actions (those due `advance` seconds from now too)."""
+        """Runs the Action Scheduler actions due by `advance` seconds from now, earliest first, on
+        a clock that moves to each one's time (the plugin reads it too): no waiting."""
         return self.wp.cli("run-queue", {"advance": advance}, extension=extension)
+
+    def run_cron(self, advance=0, extension=True):
+        """Runs the plugin's WP-Cron events due by `advance` seconds from now, the same way (what the
+        plugin queues when Action Scheduler is not loaded)."""
+        return self.wp.cli("run-cron", {"advance": advance}, extension=extension)
+
+    def plugin(self):
+        """What the plugin reports through its own API (e2e/php/commands/state.php, `plugin`)."""
+        return self.state()["plugin"]
 
     def state(self):
         return self.wp.cli("state")

@@ -35,6 +35,15 @@ class Emulator:
     def fault(self, rule):
         self.control("POST", "/faults", rule)
 
+    def set_dns(self, name, points_here):
+        """Whether `name` resolves to the app's server for certificate validation (the emulator's
+        DNS control plane; every name points here unless set otherwise)."""
+        self.control("POST", "/dns", {"name": name, "points_here": points_here})
+
+    def covered(self, server_id=1, app_id=1):
+        """The names the app's Let's Encrypt certificate covers."""
+        return set(((self.app(server_id, app_id).get("ssl") or {}).get("basic") or {}).get("covered_domains") or [])
+
     def requests(self):
         return self.control("GET", "/requests")["requests"]
 

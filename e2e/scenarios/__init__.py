@@ -4,5 +4,6 @@ imported here); see e2e/README.md."""
 
 from . import mapping_events  # noqa: F401
 from . import admin_notices  # noqa: F401
+from . import admin_page  # noqa: F401
 from . import durability  # noqa: F401
 from . import uninstall  # noqa: F401

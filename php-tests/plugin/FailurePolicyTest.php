@@ -27,6 +27,7 @@ final class FailurePolicyTest extends Plugin_Test_Case {
 		// More 503s than the client's own attempts: the event fails as a whole.
 		$this->emulator->fault(['method' => 'POST', 'path' => self::DOMAINS, 'times' => 3, 'status' => 503, 'body' => '{"message":"RunCloud is down for maintenance"}']);
 
+		Harness::map_domain('shop.example.com', 2);
 		Harness::fire('wu_add_domain', 'shop.example.com', 2);
 
 		$this->assertNull($this->record('shop.example.com'));
@@ -61,6 +62,7 @@ final class FailurePolicyTest extends Plugin_Test_Case {
 
 		$this->emulator->fault(['method' => 'POST', 'path' => '/api/v3/servers/2/webapps/2/domains', 'times' => 3, 'status' => 503]);
 
+		Harness::map_domain('shop.example.com', 2);
 		Harness::fire('wu_add_domain', 'shop.example.com', 2);
 
 		$this->assertContains('shop.example.com', $this->emulator->domain_names(1, 1));
@@ -102,6 +104,7 @@ final class FailurePolicyTest extends Plugin_Test_Case {
 
 		$this->emulator->fault(['method' => 'POST', 'path' => self::DOMAINS, 'times' => 1000, 'status' => 503]);
 
+		Harness::map_domain('shop.example.com', 2);
 		$plugin->sync()->handle_retry(['op' => 'add_domain', 'domain' => 'shop.example.com', 'site_id' => 2, 'server_id' => 1, 'app_id' => 1, 'attempt' => RunCloud_Failure_Policy::MAX_ATTEMPTS]);
 
 		$this->assertSame([], State::scheduled(), 'no attempt after the last');
@@ -126,6 +129,7 @@ final class FailurePolicyTest extends Plugin_Test_Case {
 
 		$this->emulator->fault(['method' => 'POST', 'path' => self::DOMAINS, 'times' => 1000, 'status' => 500]);
 
+		Harness::map_domain('shop.example.com', 2);
 		Harness::fire('wu_add_domain', 'shop.example.com', 2);
 
 		$attempts = [];
@@ -173,7 +177,7 @@ final class FailurePolicyTest extends Plugin_Test_Case {
 		$this->assertStringNotContainsString('rc-revoked-token-123456789', $this->log_text());
 
 		$notices = $plugin->notices()->get_notices();
-		$this->assertContains('recent-failures', array_column($notices, 'id'));
+		$this->assertContains('domain-failed', array_column($notices, 'id'));
 		$this->assertStringNotContainsString('rc-revoked-token-123456789', serialize($notices));
 	}
 
@@ -228,5 +232,51 @@ final class FailurePolicyTest extends Plugin_Test_Case {
 	private function notices_errors(): array {
 
 		return \WU_RunCloud\RunCloud_Plugin::instance()->notices()->get_errors();
+	}
+
+	public function test_a_retried_add_is_dropped_when_the_mapping_was_removed_meanwhile(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		$this->emulator->fault(['method' => 'POST', 'path' => self::DOMAINS, 'times' => 3, 'status' => 503]);
+
+		Harness::map_domain('gone.example.com', 2);
+		Harness::fire('wu_add_domain', 'gone.example.com', 2);
+		$this->assertCount(1, State::scheduled(), 'the add waits for its retry');
+
+		// The customer removes the mapping before the retry: UM fires wu_remove_domain, which finds nothing.
+		Harness::unmap_domain('gone.example.com');
+		Harness::fire('wu_remove_domain', 'gone.example.com', 2);
+
+		State::run_actions('wu_runcloud_retry');
+
+		$this->assertSame([], $this->emulator->domain_names(), 'the stale add did not leave an orphan on the app');
+		$this->assertCount(3, $this->requests_matching('POST', '~/domains$~'), 'the event\'s 3 refused POSTs; the dropped retry sent none');
+		$this->assertStringContainsString('Retry of add_domain gone.example.com on 1:1 dropped: the mapping changed since (it is no longer mapped).', implode("\n", State::log_lines('info')));
+	}
+
+	public function test_a_retried_removal_is_dropped_when_the_name_is_mapped_again(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		Harness::map_domain('back.example.com', 2);
+		Harness::fire('wu_add_domain', 'back.example.com', 2);
+		$this->assertSame(['back.example.com'], $this->emulator->domain_names());
+
+		$this->emulator->fault(['method' => 'DELETE', 'path' => self::DOMAINS . '/*', 'times' => 3, 'status' => 503]);
+		Harness::unmap_domain('back.example.com');
+		Harness::fire('wu_remove_domain', 'back.example.com', 2);
+		$this->assertCount(1, State::scheduled(), 'the removal waits for its retry');
+
+		// Mapped again before the retry: the live domain must stay on the app.
+		Harness::map_domain('back.example.com', 2);
+		Harness::fire('wu_add_domain', 'back.example.com', 2);
+
+		State::run_actions('wu_runcloud_retry');
+
+		$this->assertSame(['back.example.com'], $this->emulator->domain_names(), 'the stale removal did not take the live domain off');
+		$this->assertStringContainsString('Retry of remove_domain back.example.com on 1:1 dropped: the mapping changed since (it is mapped again).', implode("\n", State::log_lines('info')));
 	}
 }

@@ -39,7 +39,7 @@ final class NoticesAndLoggingTest extends Plugin_Test_Case {
 
 		$this->assertSame([], $this->emulator->requests());
 		$this->assertStringContainsString('extension is not loaded', implode("\n", State::log_lines('error')));
-		$this->assertContains('recent-failures', array_column($notices->get_notices(), 'id'));
+		$this->assertContains('domain-failed', array_column($notices->get_notices(), 'id'));
 	}
 
 	public function test_incomplete_configuration_names_the_missing_constants(): void {
@@ -86,7 +86,7 @@ final class NoticesAndLoggingTest extends Plugin_Test_Case {
 
 		$plugin->notices()->record_error('add_domain <b>x</b> failed');
 
-		$this->expectOutputRegex('~<div class="notice notice-error" data-wu-runcloud-notice="recent-failures"><p>.*add_domain &lt;b&gt;x&lt;/b&gt; failed.*</p></div>~');
+		$this->expectOutputRegex('~<div class="notice notice-error is-dismissible" data-wu-runcloud-notice="domain-failed" data-wu-runcloud-key="[^"]+"><p><strong>[^<]+</strong> [^<]+ <a href="[^"]+">Open the RunCloud page</a></p><p class="wu-runcloud-details"><small>add_domain &lt;b&gt;x&lt;/b&gt; failed\.</small></p></div>~');
 
 		do_action('network_admin_notices');
 	}
@@ -126,7 +126,7 @@ final class NoticesAndLoggingTest extends Plugin_Test_Case {
 		$this->assertSame(['still blocked by a.example.com', 'blocking', 'a.example.com', '1:1', 'DNS problem', 'Point it back'], [$blocking[0]['message'], $blocking[0]['kind'], $blocking[0]['domain'], $blocking[0]['target'], $blocking[0]['reason'], $blocking[0]['action']]);
 		$this->assertSame('permanent', $notices->get_errors(RunCloud_Admin_Notices::KIND_PERMANENT)[0]['kind']);
 
-		$this->assertSame(['recent-failures', 'certificate-blocked', 'certificate-failed'], array_column($notices->get_notices(), 'id'));
+		$this->assertSame(['domain-failed', 'certificate-blocked', 'certificate-failed'], array_column($notices->get_notices(), 'id'));
 
 		$notices->clear_errors();
 		$this->assertSame(['certificate-blocked', 'certificate-failed'], array_column($notices->get_notices(), 'id'), 'a clean sync clears permanent failures only');

@@ -3,9 +3,9 @@
  * Secrets in the plugin's output: with distinctive credentials (constants for Ultimate
  * Multisite 2.4, stored credentials for 2.5, v3 token and v2 key + secret), every failure the
  * plugin can meet is driven through its real event path (domain events, the retry job, WP-CLI,
- * admin notices), and nothing it wrote may hold a credential: the integration-runcloud log,
- * WP-CLI output, JSON answers, admin notices, Ultimate Multisite notices, stored options and
- * the arguments of scheduled retry actions.
+ * admin notices, the RunCloud page's actions), and nothing it wrote may hold a credential: the
+ * integration-runcloud log, WP-CLI output, JSON answers, admin notices, Ultimate Multisite
+ * notices, stored options, the arguments of scheduled retry actions and the RunCloud page's HTML.
  *
  * Uses the plugin suite's stand-ins (php-tests/plugin/support), one process per test.
  */
@@ -149,6 +149,21 @@ final class PluginLogSecretsTest extends Reliability_Test_Case {
 		$this->assertStringContainsString('blocks the certificate', $recorded, 'the blocking scenario ran');
 		$this->assertStringContainsString('got no certificate after', $recorded, 'the last-try scenario ran');
 		$this->assertNoSecret($recorded, "plugin output after the SSL lifecycle scenarios ({$generation}, {$version})");
+
+		// The RunCloud page: its background actions, a connection test, its whole HTML, the notices.
+		require_once dirname(__DIR__) . '/plugin/support/wp-list-table.php';
+		$emulator->fault(['path' => $p . '/domains', 'status' => 422, 'times' => 20, 'body' => json_encode(['message' => 'bad ' . $echo])]);
+		$plugin->admin_jobs()->queue(\WU_RunCloud\RunCloud_Admin_Jobs::KIND_SYNC);
+		$plugin->admin_jobs()->queue(\WU_RunCloud\RunCloud_Admin_Jobs::KIND_RETRY, 'unready.example.com');
+		State::run_actions(\WU_RunCloud\RunCloud_Admin_Jobs::HOOK);
+		$emulator->fault(['path' => "/api/{$v}/ping", 'status' => 401, 'times' => 5, 'body' => json_encode(['message' => 'Unauthenticated ' . $echo])]);
+		$plugin->connection()->check_and_remember();
+		ob_start();
+		$plugin->admin_page()->render();
+		$plugin->notices()->render();
+		$html = (string) ob_get_clean();
+		$this->assertStringContainsString('RunCloud domains and SSL', $html, 'the page rendered');
+		$this->assertNoSecret($html . print_r($plugin->admin_jobs()->all(), true) . $this->recorded(), "the RunCloud page's HTML and actions ({$generation}, {$version})");
 
 		$this->assertNotEmpty(State::$logs, 'the plugin logged nothing: the scenarios did not run');
 		$this->assertNotEmpty(State::log_lines('error'), 'no failure was logged: the faults did not reach the plugin');

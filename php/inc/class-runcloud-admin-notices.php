@@ -1,6 +1,8 @@
 <?php
 /**
- * Network admin notices: extension missing, configuration incomplete, v2 credentials, failures.
+ * Network admin notices: what keeps domains from reaching RunCloud (extension, Ultimate
+ * Multisite, the integration toggle, the configuration) and the failures an administrator must
+ * act on, each with what to do and a link to the RunCloud page.
  *
  * @package WU_RunCloud
  */
@@ -10,68 +12,88 @@ namespace WU_RunCloud;
 defined('ABSPATH') || exit;
 
 /**
- * Works out which notices apply and prints them on network admin screens.
+ * Works out which notices apply and prints them on network admin screens; dismissing a failure
+ * notice (its X button, through admin-ajax) hides it for every administrator
+ * (RunCloud_Failure_Records explains why). The environment notices cannot be dismissed: they go
+ * by themselves once the cause is fixed; the v2-credentials hint (advice, nothing is broken) can.
  *
- * The checks go through two seams so they can be exercised without unloading the extension:
- * "is the extension loaded" and "read the resolved configuration".
+ * Also the facade the rest of the plugin records failures through (record_error(), resolve(),
+ * get_errors(), clear_errors()), and the environment checks (is_extension_loaded()).
  */
 class RunCloud_Admin_Notices {
 
 	/**
-	 * Network option holding the recent failures that need an administrator (newest last); named
-	 * with the plugin's other options in RunCloud_State.
+	 * Network option holding the failure records (RunCloud_Failure_Records::OPTION).
 	 */
 	const OPTION_ERRORS = RunCloud_State::OPTION_ERRORS;
 
 	/**
-	 * How many recorded failures of each kind are kept.
+	 * How many records of each kind are kept.
 	 */
-	const MAX_ERRORS = 20;
+	const MAX_ERRORS = RunCloud_Failure_Records::MAX_PER_KIND;
 
 	/**
-	 * Kinds of recorded failures.
+	 * Kinds of records (RunCloud_Failure_Records::KIND_*).
 	 */
-	const KIND_PERMANENT     = 'permanent';     // A domain change RunCloud refused (401/403/404/422, configuration): not retried.
-	const KIND_BLOCKING      = 'blocking';      // A name that was covered no longer validates: it blocks the app's certificate.
-	const KIND_NAMES_WARNING = 'names_warning'; // The app's certificate holds 90 names or more.
-	const KIND_NAMES_LIMIT   = 'names_limit';   // A redeploy would exceed 100 names: not sent.
-	const KIND_SSL_FAILED    = 'ssl_failed';    // A domain got no certificate after the last try.
+	const KIND_PERMANENT     = RunCloud_Failure_Records::KIND_PERMANENT;
+	const KIND_BLOCKING      = RunCloud_Failure_Records::KIND_BLOCKING;
+	const KIND_NAMES_WARNING = RunCloud_Failure_Records::KIND_NAMES_WARNING;
+	const KIND_NAMES_LIMIT   = RunCloud_Failure_Records::KIND_NAMES_LIMIT;
+	const KIND_SSL_FAILED    = RunCloud_Failure_Records::KIND_SSL_FAILED;
 
 	/**
-	 * The notice each certificate kind is shown in.
+	 * The notice of each kind of record: its id (data-wu-runcloud-notice) and WordPress type.
 	 */
-	const SSL_NOTICES = [
-		self::KIND_BLOCKING      => [
-			'id'   => 'certificate-blocked',
-			'type' => 'error',
-		],
-		self::KIND_NAMES_LIMIT   => [
-			'id'   => 'certificate-names-limit',
-			'type' => 'error',
-		],
-		self::KIND_NAMES_WARNING => [
-			'id'   => 'certificate-names-warning',
-			'type' => 'warning',
-		],
-		self::KIND_SSL_FAILED    => [
-			'id'   => 'certificate-failed',
-			'type' => 'error',
-		],
+	const RECORD_NOTICES = [
+		self::KIND_PERMANENT     => ['domain-failed', 'error'],
+		self::KIND_BLOCKING      => ['certificate-blocked', 'error'],
+		self::KIND_NAMES_LIMIT   => ['certificate-names-limit', 'error'],
+		self::KIND_NAMES_WARNING => ['certificate-names-warning', 'warning'],
+		self::KIND_SSL_FAILED    => ['certificate-failed', 'error'],
 	];
 
 	/**
-	 * Returns whether the wu_runcloud extension is loaded.
-	 *
-	 * @var callable
+	 * Failure notices shown at most; the others are counted in one more notice.
 	 */
-	private $extension_loaded;
+	const MAX_SHOWN = 5;
 
 	/**
-	 * Returns wu_runcloud_config() for the credentials in use (may throw).
-	 *
-	 * @var callable
+	 * The AJAX action dismissing a notice.
 	 */
-	private $config_reader;
+	const DISMISS_ACTION = 'wu_runcloud_dismiss';
+
+	/**
+	 * Environment notices an administrator may dismiss (advice, nothing is broken).
+	 */
+	const DISMISSIBLE_PROBLEMS = [RunCloud_Environment::V2_CREDENTIALS];
+
+	/**
+	 * What the plugin depends on.
+	 *
+	 * @var RunCloud_Environment
+	 */
+	private $environment;
+
+	/**
+	 * The failure records.
+	 *
+	 * @var RunCloud_Failure_Records
+	 */
+	private $records;
+
+	/**
+	 * Returns the Ultimate Multisite adapter loaded ('2.4', '2.5' or null).
+	 *
+	 * @var callable|null
+	 */
+	private $generation;
+
+	/**
+	 * Whether a dismissible notice was printed on this page (its script follows in the footer).
+	 *
+	 * @var bool
+	 */
+	private $printed_dismissible = false;
 
 	/**
 	 * Constructor.
@@ -81,10 +103,8 @@ class RunCloud_Admin_Notices {
 	 */
 	public function __construct(?callable $extension_loaded = null, ?callable $config_reader = null) {
 
-		$this->extension_loaded = $extension_loaded ?? [self::class, 'native_extension_loaded'];
-		$this->config_reader    = $config_reader ?? static function () {
-			return wu_runcloud_config();
-		};
+		$this->environment = new RunCloud_Environment($extension_loaded, $config_reader);
+		$this->records     = new RunCloud_Failure_Records();
 	}
 
 	/**
@@ -94,7 +114,38 @@ class RunCloud_Admin_Notices {
 	 */
 	public static function native_extension_loaded(): bool {
 
-		return function_exists('wu_runcloud_config') && function_exists('wu_runcloud_add_domain');
+		return RunCloud_Environment::native_extension_loaded();
+	}
+
+	/**
+	 * What the plugin depends on.
+	 *
+	 * @return RunCloud_Environment
+	 */
+	public function environment(): RunCloud_Environment {
+
+		return $this->environment;
+	}
+
+	/**
+	 * The failure records.
+	 *
+	 * @return RunCloud_Failure_Records
+	 */
+	public function records(): RunCloud_Failure_Records {
+
+		return $this->records;
+	}
+
+	/**
+	 * Sets where the Ultimate Multisite generation is read (RunCloud_Plugin::generation()).
+	 *
+	 * @param callable|null $generation Returns '2.4', '2.5' or null.
+	 * @return void
+	 */
+	public function set_generation_source(?callable $generation): void {
+
+		$this->generation = $generation;
 	}
 
 	/**
@@ -104,277 +155,269 @@ class RunCloud_Admin_Notices {
 	 */
 	public function is_extension_loaded(): bool {
 
-		return (bool) call_user_func($this->extension_loaded);
+		return $this->environment->is_extension_loaded();
 	}
 
 	/**
-	 * Registers the notice printer.
+	 * Registers the notice printer and the dismiss endpoint.
 	 *
 	 * @return void
 	 */
 	public function register_hooks(): void {
 
 		add_action('network_admin_notices', [$this, 'render']);
+		add_action('admin_footer', [$this, 'print_dismiss_script']);
+		add_action('wp_ajax_' . self::DISMISS_ACTION, [$this, 'ajax_dismiss']);
 	}
 
 	/**
-	 * Every notice that applies now.
+	 * Every notice that applies now: environment problems first, then failures (at most
+	 * MAX_SHOWN, newest first, dismissed ones left out), then how many more there are.
 	 *
-	 * @return array<int, array{type: string, id: string, message: string}>
+	 * @return array<int, array{type: string, id: string, message: string, headline: string, action: string, details: string, key: ?string, dismissible: bool, link: ?string}>
 	 */
 	public function get_notices(): array {
 
-		$notices = [];
+		$notices   = [];
+		$dismissed = $this->dismissed_problems();
 
-		if ( ! $this->is_extension_loaded()) {
-			$notices[] = [
-				'type'    => 'error',
-				'id'      => 'extension-missing',
-				'message' => __('RunCloud integration: the wu_runcloud PHP extension is not loaded, so domains are not sent to RunCloud. Install it (make install, then restart PHP-FPM) and check that php -m lists wu_runcloud.', 'wu-runcloud'),
-			];
-		} else {
-			try {
-				$config = (array) call_user_func($this->config_reader);
-			} catch (\Throwable $e) {
-				$config    = null;
-				$notices[] = [
-					'type'    => 'error',
-					'id'      => 'config-invalid',
-					// translators: %s is the error message (never contains a secret).
-					'message' => sprintf(__('RunCloud integration: the configuration is invalid: %s', 'wu-runcloud'), $e->getMessage()),
-				];
-			}
+		foreach ($this->environment->problems($this->generation()) as $problem) {
+			$dismissible = in_array($problem['id'], self::DISMISSIBLE_PROBLEMS, true);
 
-			if (null !== $config) {
-				$missing = isset($config['missing']) && is_array($config['missing']) ? $config['missing'] : [];
-
-				if ($missing) {
-					$notices[] = [
-						'type'    => 'warning',
-						'id'      => 'config-incomplete',
-						// translators: %s is a list of constant names.
-						'message' => sprintf(__('RunCloud integration: the configuration is incomplete. Missing: %s (in wp-config.php, or in the integration wizard).', 'wu-runcloud'), implode(', ', array_map('strval', $missing))),
-					];
-				}
-
-				if (isset($config['auth']) && 'key_secret' === $config['auth']) {
-					$notices[] = [
-						'type'    => 'info',
-						'id'      => 'v2-credentials',
-						'message' => __('RunCloud integration: an API key and secret (RunCloud API v2, legacy) are in use. This works; RunCloud recommends an API token (v3): create one in Workspace > Settings > API Management and set WU_RUNCLOUD_API_TOKEN.', 'wu-runcloud'),
-					];
-				}
-			}
-		}
-
-		$errors = $this->get_errors(self::KIND_PERMANENT);
-
-		if ($errors) {
-			$lines = [];
-
-			foreach (array_slice($errors, -5) as $error) {
-				$lines[] = rtrim((string) $error['message'], '. ');
-			}
-
-			$notices[] = [
-				'type'    => 'error',
-				'id'      => 'recent-failures',
-				// translators: %1$d is a count, %2$s the most recent failures.
-				'message' => sprintf(__('RunCloud integration: %1$d domain change(s) could not be applied and will not be retried: %2$s. Fix the cause, then run `wp runcloud sync` (see the integration-runcloud log).', 'wu-runcloud'), count($errors), implode(' | ', $lines)),
-			];
-		}
-
-		foreach (self::SSL_NOTICES as $kind => $notice) {
-			$records = $this->get_errors($kind);
-
-			if ( ! $records) {
+			if ($dismissible && isset($dismissed[ $problem['id'] ])) {
 				continue;
 			}
 
-			$notices[] = [
-				'type'    => $notice['type'],
-				'id'      => $notice['id'],
-				'message' => __('RunCloud integration:', 'wu-runcloud') . ' ' . implode(' ', array_map(static function ($record) {
-					return (string) $record['message'];
-				}, array_slice($records, -5))) . (count($records) > 5 ? ' ' . sprintf(
-					// translators: %d is a count.
-					__('(%d more: run `wp runcloud status`.)', 'wu-runcloud'),
-					count($records) - 5
-				) : ''),
-			];
+			$notices[] = self::notice($problem['id'], $problem['type'], RunCloud_Failure_Messages::problem($problem), $dismissible ? $problem['id'] : null, RunCloud_Environment::V2_CREDENTIALS === $problem['id'] ? null : '');
+		}
+
+		$failures = [];
+
+		foreach (self::RECORD_NOTICES as $kind => [$id, $type]) {
+			foreach (array_reverse($this->records->get($kind)) as $record) {
+				if (null === $record['dismissed']) {
+					$words             = RunCloud_Failure_Messages::record($record);
+					// translators: %s is what happened ("shop.example.com could not be added to web app 1:1.").
+					$words['headline'] = sprintf(__('RunCloud: %s', 'wu-runcloud'), $words['headline']);
+					$failures[]        = self::notice($id, $type, $words, $record['key'], (string) ($record['domain'] ?? ''));
+				}
+			}
+		}
+
+		$notices = array_merge($notices, array_slice($failures, 0, self::MAX_SHOWN));
+
+		if (count($failures) > self::MAX_SHOWN) {
+			$more      = count($failures) - self::MAX_SHOWN;
+			$notices[] = self::notice(
+				'more-failures',
+				'error',
+				[
+					// translators: %d is a number of failures.
+					'headline' => RunCloud_Failure_Messages::sentence(sprintf(_n('RunCloud: %d more failure needs attention', 'RunCloud: %d more failures need attention', $more, 'wu-runcloud'), $more)),
+					'action'   => RunCloud_Failure_Messages::sentence(__('Every failure is listed on the RunCloud page, with its domain', 'wu-runcloud')),
+					'details'  => '',
+				],
+				null,
+				''
+			);
 		}
 
 		return $notices;
 	}
 
 	/**
-	 * Prints the notices (network admin, super admins only).
+	 * One notice.
+	 *
+	 * @param string      $id    The notice id.
+	 * @param string      $type  error, warning, info or success.
+	 * @param array       $words headline, action, details.
+	 * @param string|null $key   The key it is dismissed by, or null (not dismissible).
+	 * @param string|null $link  Link to the RunCloud page: '' (the page), a domain (the page,
+	 *                           searching it), or null (no link).
+	 * @return array
+	 */
+	private static function notice(string $id, string $type, array $words, ?string $key, ?string $link): array {
+
+		$words = $words + ['headline' => '', 'action' => '', 'details' => ''];
+
+		return [
+			'type'        => $type,
+			'id'          => $id,
+			'message'     => trim($words['headline'] . ' ' . $words['action'] . ('' !== $words['details'] ? ' ' . $words['details'] : '')),
+			'headline'    => $words['headline'],
+			'action'      => $words['action'],
+			'details'     => $words['details'],
+			'key'         => $key,
+			'dismissible' => null !== $key,
+			'link'        => null === $link ? null : RunCloud_Admin_Page::url('' === $link ? [] : ['s' => $link]),
+		];
+	}
+
+	/**
+	 * Prints the notices (network admin, administrators who manage the network's options).
 	 *
 	 * @return void
 	 */
 	public function render(): void {
 
-		if (function_exists('current_user_can') && ! current_user_can('manage_network')) {
+		if (function_exists('current_user_can') && ! current_user_can(RunCloud_Admin_Page::CAPABILITY)) {
 			return;
 		}
 
 		foreach ($this->get_notices() as $notice) {
+			$this->printed_dismissible = $this->printed_dismissible || $notice['dismissible'];
+
 			printf(
-				'<div class="notice notice-%1$s" data-wu-runcloud-notice="%2$s"><p>%3$s</p></div>',
+				'<div class="notice notice-%1$s%2$s" data-wu-runcloud-notice="%3$s"%4$s><p><strong>%5$s</strong> %6$s%7$s</p>%8$s</div>',
 				esc_attr($notice['type']),
+				$notice['dismissible'] ? ' is-dismissible' : '',
 				esc_attr($notice['id']),
-				esc_html($notice['message'])
+				$notice['dismissible'] ? ' data-wu-runcloud-key="' . esc_attr((string) $notice['key']) . '"' : '',
+				esc_html($notice['headline']),
+				esc_html($notice['action']),
+				null === $notice['link'] ? '' : ' <a href="' . esc_url($notice['link']) . '">' . esc_html__('Open the RunCloud page', 'wu-runcloud') . '</a>',
+				'' === $notice['details'] ? '' : '<p class="wu-runcloud-details"><small>' . esc_html($notice['details']) . '</small></p>'
 			);
 		}
 	}
 
 	/**
-	 * Records a failure an administrator must act on (already redacted by the caller), as
-	 * structured data: what happened (`kind`), to which domain and web app, why, and what to do.
-	 * A record with the same kind, target and domain replaces the earlier one.
+	 * Footer script: a dismissed notice is remembered (WordPress's own X button only hides it).
 	 *
-	 * @param string $message The message, ready to show (one or two sentences).
-	 * @param array  $details 'kind' (one of KIND_*, default KIND_PERMANENT), 'domain', 'target'
-	 *                        ('SERVER:APP'), 'reason' (RunCloud's or Let's Encrypt's words),
-	 *                        'action' (what the operator can do).
+	 * @return void
+	 */
+	public function print_dismiss_script(): void {
+
+		if ( ! $this->printed_dismissible || ! function_exists('wp_create_nonce')) {
+			return;
+		}
+
+		printf(
+			'<script>document.addEventListener("click",function(e){var b=e.target.closest&&e.target.closest("[data-wu-runcloud-key] .notice-dismiss");if(!b){return;}var n=b.closest("[data-wu-runcloud-key]");var d=new URLSearchParams();d.append("action",%1$s);d.append("key",n.getAttribute("data-wu-runcloud-key"));d.append("_ajax_nonce",%2$s);fetch(%3$s,{method:"POST",credentials:"same-origin",body:d});});</script>',
+			wp_json_encode(self::DISMISS_ACTION),
+			wp_json_encode(wp_create_nonce(self::DISMISS_ACTION)),
+			wp_json_encode(admin_url('admin-ajax.php'))
+		);
+	}
+
+	/**
+	 * admin-ajax: dismisses one notice (nonce and capability checked).
+	 *
+	 * @return void
+	 */
+	public function ajax_dismiss(): void {
+
+		if ( ! check_ajax_referer(self::DISMISS_ACTION, false, false) || ! current_user_can(RunCloud_Admin_Page::CAPABILITY)) {
+			wp_send_json_error(['message' => __('You are not allowed to do this.', 'wu-runcloud')], 403);
+
+			return;
+		}
+
+		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- checked above.
+		$key = isset($_POST['key']) ? sanitize_text_field(wp_unslash((string) $_POST['key'])) : '';
+
+		if ( ! $this->dismiss($key, (int) get_current_user_id())) {
+			wp_send_json_error(['message' => __('No such notice.', 'wu-runcloud')], 404);
+
+			return;
+		}
+
+		wp_send_json_success(['dismissed' => $key]);
+	}
+
+	/**
+	 * Dismisses a notice: a failure record by its key, or a dismissible environment notice by id.
+	 *
+	 * @param string $key     The record key or notice id.
+	 * @param int    $user_id Who dismissed it.
+	 * @return bool Whether something was dismissed.
+	 */
+	public function dismiss(string $key, int $user_id = 0): bool {
+
+		if (in_array($key, self::DISMISSIBLE_PROBLEMS, true)) {
+			$dismissed         = $this->dismissed_problems();
+			$dismissed[ $key ] = time();
+
+			update_network_option(null, RunCloud_State::OPTION_DISMISSED, $dismissed);
+
+			return true;
+		}
+
+		return '' !== $key && $this->records->dismiss($key, $user_id);
+	}
+
+	/**
+	 * Environment notices dismissed: id => time.
+	 *
+	 * @return array
+	 */
+	private function dismissed_problems(): array {
+
+		$dismissed = get_network_option(null, RunCloud_State::OPTION_DISMISSED, []);
+
+		return is_array($dismissed) ? $dismissed : [];
+	}
+
+	/**
+	 * The Ultimate Multisite generation loaded.
+	 *
+	 * @return string|null
+	 */
+	private function generation(): ?string {
+
+		return null === $this->generation ? null : call_user_func($this->generation);
+	}
+
+	/*
+	 * ---------------------------------------------------------------------------------------
+	 * The failure records (RunCloud_Failure_Records), for the rest of the plugin.
+	 * ---------------------------------------------------------------------------------------
+	 */
+
+	/**
+	 * Records a failure an administrator must act on (already redacted by the caller).
+	 *
+	 * @param string $message The log-minded text (the notice words the structured fields).
+	 * @param array  $details See RunCloud_Failure_Records::record().
 	 * @return void
 	 */
 	public function record_error(string $message, array $details = []): void {
 
-		$kind   = (string) ($details['kind'] ?? self::KIND_PERMANENT);
-		$record = [
-			'time'    => time(),
-			'message' => $message,
-			'kind'    => $kind,
-			'domain'  => isset($details['domain']) ? (string) $details['domain'] : null,
-			'target'  => isset($details['target']) ? (string) $details['target'] : null,
-			'reason'  => isset($details['reason']) ? (string) $details['reason'] : null,
-			'action'  => isset($details['action']) ? (string) $details['action'] : null,
-		];
-
-		$record['key'] = self::record_key($kind, $record['target'], $record['domain']);
-
-		$errors = $this->get_errors();
-
-		if (self::KIND_PERMANENT !== $kind) {
-			$errors = array_values(
-				array_filter(
-					$errors,
-					static function ($error) use ($record) {
-						return ($error['key'] ?? null) !== $record['key'];
-					}
-				)
-			);
-		}
-
-		$errors[] = $record;
-
-		// At most MAX_ERRORS of each kind, the newest kept.
-		$kept  = [];
-		$count = [];
-
-		foreach (array_reverse($errors) as $error) {
-			$error_kind = (string) ($error['kind'] ?? self::KIND_PERMANENT);
-
-			$count[ $error_kind ] = ($count[ $error_kind ] ?? 0) + 1;
-
-			if ($count[ $error_kind ] <= self::MAX_ERRORS) {
-				$kept[] = $error;
-			}
-		}
-
-		update_network_option(null, self::OPTION_ERRORS, array_reverse($kept));
+		$this->records->record($message, $details);
 	}
 
 	/**
-	 * Forgets the records of a cause that is gone (a blocking name validates again, the name
-	 * count fell below the warning, a failed domain got its certificate or was removed).
+	 * Forgets the records of a cause that is gone.
 	 *
-	 * @param string      $kind   One of KIND_*.
+	 * @param string      $kind   One of KIND_*, or '' for every kind.
 	 * @param string|null $target 'SERVER:APP', or null for every app.
 	 * @param string|null $domain The domain, or null for every domain.
 	 * @return void
 	 */
 	public function resolve(string $kind, ?string $target = null, ?string $domain = null): void {
 
-		$errors = $this->get_errors();
-		$kept   = array_values(
-			array_filter(
-				$errors,
-				static function ($error) use ($kind, $target, $domain) {
-					return ! (($error['kind'] ?? self::KIND_PERMANENT) === $kind
-						&& (null === $target || ($error['target'] ?? null) === $target)
-						&& (null === $domain || ($error['domain'] ?? null) === $domain));
-				}
-			)
-		);
-
-		if (count($kept) !== count($errors)) {
-			update_network_option(null, self::OPTION_ERRORS, $kept);
-		}
+		$this->records->resolve($kind, $target, $domain);
 	}
 
 	/**
-	 * The key that makes a record unique.
-	 *
-	 * @param string      $kind   The kind.
-	 * @param string|null $target The target key.
-	 * @param string|null $domain The domain.
-	 * @return string
-	 */
-	private static function record_key(string $kind, ?string $target, ?string $domain): string {
-
-		return $kind . '|' . (string) $target . '|' . (string) $domain;
-	}
-
-	/**
-	 * The recorded failures, oldest first; of one kind when given (records written before kinds
-	 * existed are KIND_PERMANENT).
+	 * The records, oldest first; of one kind when given.
 	 *
 	 * @param string|null $kind One of KIND_*, or null for all.
-	 * @return array<int, array{time: int, message: string, kind: string, domain: ?string, target: ?string, reason: ?string, action: ?string, key: string}>
+	 * @return array
 	 */
 	public function get_errors(?string $kind = null): array {
 
-		$errors = get_network_option(null, self::OPTION_ERRORS, []);
-		$errors = is_array($errors) ? array_values($errors) : [];
-		$all    = [];
-
-		foreach ($errors as $error) {
-			if ( ! is_array($error) || ! isset($error['message'])) {
-				continue;
-			}
-
-			$error = array_merge(
-				[
-					'time'   => 0,
-					'kind'   => self::KIND_PERMANENT,
-					'domain' => null,
-					'target' => null,
-					'reason' => null,
-					'action' => null,
-				],
-				$error
-			);
-
-			$error['key'] = $error['key'] ?? self::record_key((string) $error['kind'], $error['target'], $error['domain']);
-
-			if (null === $kind || $error['kind'] === $kind) {
-				$all[] = $error;
-			}
-		}
-
-		return $all;
+		return $this->records->get($kind);
 	}
 
 	/**
-	 * Forgets the recorded permanent failures (after a successful `wp runcloud sync`); the
-	 * certificate records go when their cause does.
+	 * Forgets the permanent records (after a clean sync); the certificate records go when their
+	 * cause does.
 	 *
 	 * @return void
 	 */
 	public function clear_errors(): void {
 
-		$this->resolve(self::KIND_PERMANENT);
+		$this->records->resolve(self::KIND_PERMANENT);
 	}
 }

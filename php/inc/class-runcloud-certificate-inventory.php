@@ -249,7 +249,9 @@ class RunCloud_Certificate_Inventory {
 				'Switch the web app to advanced (per-domain) SSL in RunCloud (Web Application > SSL/TLS), the way past 100 names, or remove unused domains.',
 				$key,
 				null,
-				sprintf('%d names', $count)
+				sprintf('%d names', $count),
+				'error',
+				$count
 			);
 
 			return false;
@@ -271,7 +273,8 @@ class RunCloud_Certificate_Inventory {
 			$key,
 			null,
 			sprintf('%d names', $count),
-			$prior !== $count ? 'warning' : 'debug'
+			$prior !== $count ? 'warning' : 'debug',
+			$count
 		);
 
 		return true;

@@ -251,6 +251,9 @@ class RunCloud_Certificate_Job {
 					'next'   => $next,
 				];
 
+				// A run that ends: a worker stopping before it ended no longer repeats (RunCloud_Recovery).
+				$record['crashes'] = 0;
+
 				return $record;
 			}
 		);

@@ -272,7 +272,10 @@ class RunCloud_Certificate_Refusal {
 			sprintf('Point %s (and www.%s when www is on) back at the server, or remove it (its mapping in Ultimate Multisite, or the domain in RunCloud).', $name, $name),
 			$key,
 			$name,
-			$why
+			$why,
+			'error',
+			null,
+			$ours && null !== ($entry['covered_at'] ?? null) ? 'covered-before' : 'not-ours'
 		);
 	}
 }

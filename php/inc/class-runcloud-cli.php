@@ -37,32 +37,11 @@ class RunCloud_CLI {
 	private $drift;
 
 	/**
-	 * The domain events (an add with its certificate lifecycle).
+	 * Drift repair (sync).
 	 *
-	 * @var RunCloud_Domain_Sync
+	 * @var RunCloud_Repair
 	 */
-	private $sync;
-
-	/**
-	 * The operations (orphan removal).
-	 *
-	 * @var RunCloud_Domain_Operations
-	 */
-	private $operations;
-
-	/**
-	 * The SSL lifecycle.
-	 *
-	 * @var RunCloud_Ssl_Lifecycle
-	 */
-	private $lifecycle;
-
-	/**
-	 * The certificate job.
-	 *
-	 * @var RunCloud_Certificate_Job
-	 */
-	private $job;
+	private $repair;
 
 	/**
 	 * The app's domain list and the names on its certificate.
@@ -79,13 +58,6 @@ class RunCloud_CLI {
 	private $report;
 
 	/**
-	 * The remembered state.
-	 *
-	 * @var RunCloud_State
-	 */
-	private $state;
-
-	/**
 	 * The failure policy (describes exceptions).
 	 *
 	 * @var RunCloud_Failure_Policy
@@ -100,13 +72,6 @@ class RunCloud_CLI {
 	private $notices;
 
 	/**
-	 * The logger.
-	 *
-	 * @var RunCloud_Logger
-	 */
-	private $logger;
-
-	/**
 	 * Constructor.
 	 *
 	 * @param RunCloud_Plugin $plugin The plugin (every shared object).
@@ -116,16 +81,11 @@ class RunCloud_CLI {
 		$this->config     = $plugin->config();
 		$this->connection = $plugin->connection();
 		$this->drift      = $plugin->drift();
-		$this->sync       = $plugin->sync();
-		$this->operations = $plugin->operations();
-		$this->lifecycle  = $plugin->lifecycle();
-		$this->job        = $plugin->certificate_job();
 		$this->inventory  = $plugin->inventory();
+		$this->repair     = $plugin->repair();
 		$this->report     = $plugin->report();
-		$this->state      = $plugin->state();
 		$this->policy     = $plugin->policy();
 		$this->notices    = $plugin->notices();
-		$this->logger     = $plugin->logger();
 	}
 
 	/**
@@ -191,7 +151,7 @@ class RunCloud_CLI {
 		foreach ($report as $row) {
 			$target  = $row['target'];
 			$key     = $row['key'];
-			$parked  = $this->parked($row);
+			$parked  = $this->repair->parked($row);
 			$missing = count($row['missing']) - count($parked);
 
 			// The listing just made is the app's domain list.
@@ -267,34 +227,14 @@ class RunCloud_CLI {
 	}
 
 	/**
-	 * The missing names of a drift row that are parked (off the app on purpose, waiting for DNS).
-	 *
-	 * @param array $row A drift report row.
-	 * @return array name => true.
-	 */
-	private function parked(array $row): array {
-
-		$parked = [];
-
-		foreach (array_keys($row['missing']) as $name) {
-			$t = $this->state->target_entry((string) $name, $row['target']);
-
-			if (null !== $t && RunCloud_State::CERT_PARKED === ($t['cert'] ?? null) && empty($t['present'])) {
-				$parked[ $name ] = true;
-			}
-		}
-
-		return $parked;
-	}
-
-	/**
 	 * Adds what the network maps and RunCloud lacks; optionally removes what the network no longer
 	 * maps. Never removes the web app's primary domain, a wildcard domain or the network's domain.
 	 *
-	 * Adds go through the same lifecycle as the domain events; then, per web app, the
-	 * certificate job runs at once for every name waiting, parked names (DNS not ready) included:
-	 * with a Let's Encrypt certificate for the whole app, one redeploy covers them all. What it
-	 * does not cover is retried on the lifecycle's schedule.
+	 * Expected names already on the app that the plugin does not remember are adopted (their id
+	 * remembered, their certificate followed). Adds go through the same lifecycle as the domain
+	 * events; then, per web app, the certificate job runs at once for every name waiting, parked
+	 * names (DNS not ready) included: with a Let's Encrypt certificate for the whole app, one
+	 * redeploy covers them all. What it does not cover is retried on the lifecycle's schedule.
 	 *
 	 * ## OPTIONS
 	 *
@@ -318,84 +258,23 @@ class RunCloud_CLI {
 		$this->require_extension();
 
 		$dry_run = ! empty($assoc_args['dry-run']);
-		$orphans = ! empty($assoc_args['remove-orphans']);
-		$report  = $this->report();
 
-		if (null === $report) {
+		try {
+			$result = $this->repair->run(
+				! empty($assoc_args['remove-orphans']),
+				$dry_run,
+				static function (string $level, string $message): void {
+					if ('warning' === $level) {
+						\WP_CLI::warning($message);
+					} else {
+						\WP_CLI::log($message);
+					}
+				}
+			);
+		} catch (\Throwable $e) {
+			$this->fail($e);
+
 			return;
-		}
-
-		$done     = 0;
-		$failures = 0;
-		$covered  = 0;
-		$waiting  = 0;
-		$prefix   = $dry_run ? 'would ' : '';
-
-		foreach ($report as $row) {
-			$target = $row['target'];
-			$parked = $this->parked($row);
-
-			if ( ! $dry_run) {
-				// The listing just made is the app's domain list: no other read for the names count.
-				$this->inventory->refresh($target, $row['records']);
-			}
-
-			\WP_CLI::log(sprintf('%s: %d domain(s) on RunCloud, %d missing, %d orphan(s)', $row['key'], $row['present'], count($row['missing']), count($row['orphans'])));
-
-			foreach ($row['missing'] as $name => $info) {
-				if (isset($parked[ $name ])) {
-					\WP_CLI::log(sprintf('%s: %stry %s again (parked while its DNS was not ready)', $row['key'], $prefix, $name));
-
-					continue;
-				}
-
-				\WP_CLI::log(sprintf('%s: %sadd %s', $row['key'], $prefix, $name));
-
-				if ($dry_run) {
-					continue;
-				}
-
-				try {
-					$this->sync->apply('subdomain' === $info['kind'] ? 'add_subdomain' : 'add_domain', (string) $name, (int) $info['site_id'], $target);
-					++$done;
-				} catch (\Throwable $e) {
-					++$failures;
-					$this->warn($e, (string) $name, $row['key']);
-				}
-			}
-
-			foreach ($row['orphans'] as $name => $record) {
-				if ( ! $orphans) {
-					\WP_CLI::log(sprintf('%s: orphan %s kept (use --remove-orphans)', $row['key'], $name));
-
-					continue;
-				}
-
-				\WP_CLI::log(sprintf('%s: %sremove %s', $row['key'], $prefix, $name));
-
-				if ($dry_run) {
-					continue;
-				}
-
-				try {
-					$this->operations->remove_record($record, $target);
-					$this->lifecycle->after_remove((string) $name, $target);
-					++$done;
-				} catch (\Throwable $e) {
-					++$failures;
-					$this->warn($e, (string) $name, $row['key']);
-				}
-			}
-
-			if ($dry_run) {
-				continue;
-			}
-
-			$summary  = $this->job->run($target, true);
-			$covered += count($summary['covered']);
-			$waiting += count($summary['waiting']) + count($summary['parked']);
-
-			$this->print_job($row['key'], $summary);
 		}
 
 		if ($dry_run) {
@@ -404,43 +283,15 @@ class RunCloud_CLI {
 			return;
 		}
 
-		if ($failures) {
-			\WP_CLI::error(sprintf('%d change(s) applied, %d failed (see above and the integration-runcloud log).', $done, $failures));
+		if ($result['failures']) {
+			\WP_CLI::error(sprintf('%d change(s) applied, %d failed (see above and the integration-runcloud log).', $result['done'], $result['failures']));
 
 			return;
 		}
 
 		$this->notices->clear_errors();
 
-		\WP_CLI::success(sprintf('%d change(s) applied.', $done) . ($covered ? sprintf(' %d domain(s) newly covered by SSL certificates.', $covered) : '') . ($waiting ? sprintf(' %d domain(s) still wait for a certificate, retried on schedule (see `wp runcloud status`).', $waiting) : ''));
-	}
-
-	/**
-	 * What a certificate job run did, for the console.
-	 *
-	 * @param string $key     The target key.
-	 * @param array  $summary RunCloud_Certificate_Job::run()'s summary.
-	 * @return void
-	 */
-	private function print_job(string $key, array $summary): void {
-
-		if ('nothing to do' === $summary['result']) {
-			return;
-		}
-
-		\WP_CLI::log(sprintf('%s: SSL: %s.', $key, $summary['result']));
-
-		foreach ($summary['parked'] as $name) {
-			\WP_CLI::warning(sprintf('%s: %s does not validate for Let\'s Encrypt yet (DNS not ready): taken off the app for now, tried again on schedule.', $key, $name));
-		}
-
-		if (null !== $summary['blocking']) {
-			\WP_CLI::warning(sprintf('%s: %s blocks the SSL certificate of the web app: point its DNS back at the server or remove it (see `wp runcloud status`).', $key, $summary['blocking']));
-		}
-
-		if ($summary['waiting']) {
-			\WP_CLI::warning(sprintf('%s: %d domain(s) still wait for their certificate (%s): tried again on schedule.', $key, count($summary['waiting']), implode(', ', array_slice($summary['waiting'], 0, 10))));
-		}
+		\WP_CLI::success(sprintf('%d change(s) applied.', $result['done']) . ($result['adopted'] ? sprintf(' %d domain(s) adopted.', $result['adopted']) : '') . ($result['covered'] ? sprintf(' %d domain(s) newly covered by SSL certificates.', $result['covered']) : '') . ($result['waiting'] ? sprintf(' %d domain(s) still wait for a certificate, retried on schedule (see `wp runcloud status`).', $result['waiting']) : ''));
 	}
 
 	/**
@@ -484,27 +335,5 @@ class RunCloud_CLI {
 		}
 
 		\WP_CLI::error($this->policy->describe($e));
-	}
-
-	/**
-	 * Reports one failed change.
-	 *
-	 * @param \Throwable $e      The exception.
-	 * @param string     $domain The domain (or what failed).
-	 * @param string     $key    The target key.
-	 * @param string     $hint   What to do about it, if anything.
-	 * @return void
-	 */
-	private function warn(\Throwable $e, string $domain, string $key, string $hint = ''): void {
-
-		if ( ! RunCloud_Failure_Policy::is_native_exception($e)) {
-			throw $e;
-		}
-
-		$message = sprintf('%s on %s: %s', $domain, $key, $this->policy->describe($e)) . ('' !== $hint ? '. ' . $hint : '');
-
-		$this->logger->error('sync: ' . $message);
-
-		\WP_CLI::warning($message);
 	}
 }

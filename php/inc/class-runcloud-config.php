@@ -108,6 +108,15 @@ class RunCloud_Config {
 			$options['max_wait'] = $max_wait;
 		}
 
+		$cap = $this->context->timeout_cap();
+
+		// Someone waits: one request may not take the configured (background) timeout. Left alone
+		// when the constant is not a number, so the configuration error still shows.
+		if (null !== $cap && ( ! defined('WU_RUNCLOUD_TIMEOUT') || is_numeric(constant('WU_RUNCLOUD_TIMEOUT')))) {
+			$configured         = isset($options['timeout']) ? (int) $options['timeout'] : (defined('WU_RUNCLOUD_TIMEOUT') ? (int) constant('WU_RUNCLOUD_TIMEOUT') : 30);
+			$options['timeout'] = max(1, min($configured > 0 ? $configured : 30, $cap));
+		}
+
 		/**
 		 * Filters the configuration options passed to every wu_runcloud_* call (api_url, timeout,
 		 * credentials, max_wait...).

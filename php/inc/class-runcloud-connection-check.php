@@ -43,19 +43,89 @@ class RunCloud_Connection_Check {
 	private $logger;
 
 	/**
+	 * Where the last result of each web app is kept (the RunCloud page shows it).
+	 *
+	 * @var RunCloud_State|null
+	 */
+	private $state;
+
+	/**
+	 * The clock.
+	 *
+	 * @var RunCloud_Clock|null
+	 */
+	private $clock;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param RunCloud_Config         $config  The configuration.
 	 * @param RunCloud_Failure_Policy $policy  The failure policy.
 	 * @param RunCloud_Admin_Notices  $notices The notices.
 	 * @param RunCloud_Logger         $logger  The logger.
+	 * @param RunCloud_State|null     $state   Where results are remembered (none: not remembered).
+	 * @param RunCloud_Clock|null     $clock   The clock.
 	 */
-	public function __construct(RunCloud_Config $config, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Logger $logger) {
+	public function __construct(RunCloud_Config $config, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Logger $logger, ?RunCloud_State $state = null, ?RunCloud_Clock $clock = null) {
 
 		$this->config  = $config;
 		$this->policy  = $policy;
 		$this->notices = $notices;
 		$this->logger  = $logger;
+		$this->state   = $state;
+		$this->clock   = $clock ?? new RunCloud_Clock();
+	}
+
+	/**
+	 * The RunCloud page's Test connection: answer() (a few seconds at most: someone waits), and
+	 * the result of each configured web app remembered with the time.
+	 *
+	 * @return array answer()'s array.
+	 */
+	public function check_and_remember(): array {
+
+		$answer = $this->answer();
+
+		if (null === $this->state) {
+			return $answer;
+		}
+
+		try {
+			$targets = $this->notices->is_extension_loaded() ? $this->config->targets() : [];
+		} catch (\Throwable $e) {
+			if ( ! RunCloud_Failure_Policy::is_native_exception($e)) {
+				throw $e;
+			}
+
+			$targets = [];
+		}
+
+		$found = [];
+
+		foreach ((array) ($answer['result']['targets'] ?? []) as $target) {
+			$found[ RunCloud_Config::key($target) ] = $target;
+		}
+
+		$results  = [];
+		$previous = $this->state->connection_results();
+
+		foreach ($targets as $target) {
+			$key = RunCloud_Config::key($target);
+
+			$results[ $key ] = [
+				'at'          => $this->clock->now(),
+				'ok'          => $answer['ok'] && isset($found[ $key ]),
+				'api_version' => $answer['result']['api_version'] ?? null,
+				// A failed test keeps the name a successful one learned.
+				'webapp'      => isset($found[ $key ]['webapp']['name']) ? (string) $found[ $key ]['webapp']['name'] : ($previous[ $key ]['webapp'] ?? null),
+				'status'      => $answer['ok'] ? null : (int) $answer['status'],
+				'message'     => $answer['ok'] ? null : (string) $answer['message'],
+			];
+		}
+
+		$this->state->remember_connection($results);
+
+		return $answer;
 	}
 
 	/**

@@ -78,6 +78,13 @@ class RunCloud_Domain_Sync {
 	private $queue;
 
 	/**
+	 * What the network maps now (a retry overtaken by a later change is dropped).
+	 *
+	 * @var RunCloud_Drift
+	 */
+	private $drift;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param RunCloud_Config            $config     The configuration.
@@ -87,8 +94,9 @@ class RunCloud_Domain_Sync {
 	 * @param RunCloud_Logger            $logger     The logger.
 	 * @param RunCloud_Ssl_Lifecycle     $lifecycle  The SSL lifecycle.
 	 * @param RunCloud_Queue             $queue      The job queue.
+	 * @param RunCloud_Drift             $drift      What the network maps now.
 	 */
-	public function __construct(RunCloud_Config $config, RunCloud_Domain_Operations $operations, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Logger $logger, RunCloud_Ssl_Lifecycle $lifecycle, RunCloud_Queue $queue) {
+	public function __construct(RunCloud_Config $config, RunCloud_Domain_Operations $operations, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Logger $logger, RunCloud_Ssl_Lifecycle $lifecycle, RunCloud_Queue $queue, RunCloud_Drift $drift) {
 
 		$this->config     = $config;
 		$this->operations = $operations;
@@ -97,6 +105,7 @@ class RunCloud_Domain_Sync {
 		$this->logger     = $logger;
 		$this->lifecycle  = $lifecycle;
 		$this->queue      = $queue;
+		$this->drift      = $drift;
 	}
 
 	/**
@@ -255,7 +264,38 @@ class RunCloud_Domain_Sync {
 			}
 		}
 
+		if ($this->superseded((string) $job['op'], (string) $job['domain'])) {
+			$this->logger->info(sprintf('Retry of %s dropped: the mapping changed since (%s).', $what, 0 === strpos((string) $job['op'], 'add_') ? 'it is no longer mapped' : 'it is mapped again'));
+
+			return;
+		}
+
 		$this->run((string) $job['op'], (string) $job['domain'], (int) ($job['site_id'] ?? 0), $target, max(1, (int) ($job['attempt'] ?? 1)));
+	}
+
+	/**
+	 * Whether a retried operation was overtaken by a later change: an add whose mapping (or
+	 * subdomain site) is gone, or a removal whose name is mapped again. Retries run later than
+	 * the events queued after them, so replaying a stale add would leave an orphan on the app,
+	 * and a stale removal would take a live customer's domain off it. When the network cannot
+	 * say (no Ultimate Multisite for a mapped domain), the retry runs.
+	 *
+	 * @param string $op     The operation.
+	 * @param string $domain The host name.
+	 * @return bool
+	 */
+	private function superseded(string $op, string $domain): bool {
+
+		$subdomain = in_array($op, ['add_subdomain', 'remove_subdomain'], true);
+		$known     = $subdomain ? function_exists('get_sites') : function_exists('wu_get_domains');
+
+		if ( ! $known) {
+			return false;
+		}
+
+		$mapped = $this->drift->is_expected($domain);
+
+		return 0 === strpos($op, 'add_') ? ! $mapped : $mapped;
 	}
 
 	/**
@@ -272,12 +312,14 @@ class RunCloud_Domain_Sync {
 	private function run(string $op, string $domain, int $site_id, ?array $only = null, int $attempt = 1): void {
 
 		$domain  = RunCloud_Config::normalize($domain);
-		$targets = $this->targets($op, $domain, $only);
+		$targets = $this->targets($op, $domain, $site_id, $only);
 		$rethrow = null;
 
 		foreach ($targets as $target) {
 			try {
 				$this->apply($op, $domain, $site_id, $target);
+				// Done: an earlier failure of this domain on this app is moot (synced, or removed).
+				$this->notices->resolve(RunCloud_Admin_Notices::KIND_PERMANENT, RunCloud_Config::key($target), $domain);
 			} catch (\Throwable $e) {
 				$decision = $this->policy->handle($op, $domain, $site_id, $target, $attempt, $e);
 
@@ -289,6 +331,12 @@ class RunCloud_Domain_Sync {
 					$rethrow = $e;
 				}
 			}
+		}
+
+		if ($targets) {
+			// What could not be sent while the extension or the configuration was missing has
+			// been sent now (this very change included).
+			$this->notices->records()->resolve_cause(RunCloud_Failure_Records::CAUSE_ENVIRONMENT, $domain);
 		}
 
 		if (null !== $rethrow) {
@@ -329,15 +377,16 @@ class RunCloud_Domain_Sync {
 	 * The targets an operation goes to, or none after recording why nothing can be sent (the
 	 * extension is missing, the configuration invalid or incomplete).
 	 *
-	 * @param string     $op     The operation.
-	 * @param string     $domain The normalised host name.
-	 * @param array|null $only   One target (a retry), else every configured target.
+	 * @param string     $op      The operation.
+	 * @param string     $domain  The normalised host name.
+	 * @param int        $site_id The site.
+	 * @param array|null $only    One target (a retry), else every configured target.
 	 * @return array
 	 */
-	private function targets(string $op, string $domain, ?array $only): array {
+	private function targets(string $op, string $domain, int $site_id, ?array $only): array {
 
 		if ( ! $this->notices->is_extension_loaded()) {
-			$this->policy->permanent_failure(sprintf('%s %s failed: the wu_runcloud PHP extension is not loaded; nothing was sent to RunCloud.', $op, $domain));
+			$this->policy->environment_failure($op, $domain, $site_id, 'the wu_runcloud PHP extension is not loaded');
 
 			return [];
 		}
@@ -351,13 +400,13 @@ class RunCloud_Domain_Sync {
 				throw $e;
 			}
 
-			$this->policy->permanent_failure(sprintf('%s %s failed: %s; nothing was sent to RunCloud.', $op, $domain, $this->policy->describe($e)));
+			$this->policy->environment_failure($op, $domain, $site_id, 'the RunCloud configuration is invalid: ' . $this->policy->describe($e));
 
 			return [];
 		}
 
 		if ( ! $targets) {
-			$this->policy->permanent_failure(sprintf('%s %s failed: the RunCloud configuration is incomplete (missing: %s); nothing was sent.', $op, $domain, $missing ? implode(', ', array_map('strval', $missing)) : 'server and app ids'));
+			$this->policy->environment_failure($op, $domain, $site_id, sprintf('the RunCloud configuration is incomplete (missing: %s)', $missing ? implode(', ', array_map('strval', $missing)) : 'server and app ids'));
 		}
 
 		return $targets;

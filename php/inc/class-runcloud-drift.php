@@ -110,6 +110,55 @@ class RunCloud_Drift {
 	}
 
 	/**
+	 * Whether the network maps one host name now (an active mapping, or a site on a subdomain
+	 * network): two lookups, not the whole list.
+	 *
+	 * @param string $name The host name.
+	 * @return bool
+	 */
+	public function is_expected(string $name): bool {
+
+		$name = RunCloud_Config::normalize($name);
+
+		if ('' === $name || $name === $this->network_domain()) {
+			return false;
+		}
+
+		$expected = null;
+
+		if (function_exists('wu_get_domains')) {
+			foreach ((array) wu_get_domains(['domain' => $name, 'active' => true, 'number' => 5]) as $mapping) {
+				if (is_object($mapping) && method_exists($mapping, 'get_domain') && RunCloud_Config::normalize((string) $mapping->get_domain()) === $name) {
+					$expected = ['kind' => 'domain', 'site_id' => method_exists($mapping, 'get_site_id') ? (int) $mapping->get_site_id() : 0];
+				}
+			}
+		}
+
+		if (null === $expected && function_exists('is_subdomain_install') && is_subdomain_install() && function_exists('get_sites')) {
+			foreach ((array) get_sites(['domain' => $name, 'number' => 1, 'deleted' => 0]) as $site) {
+				if (RunCloud_Config::normalize((string) $site->domain) === $name) {
+					$expected = ['kind' => 'subdomain', 'site_id' => (int) $site->blog_id];
+				}
+			}
+		}
+
+		$filtered = (array) apply_filters('wu_runcloud_expected_domains', null === $expected ? [] : [$name => $expected]);
+
+		return isset($filtered[ $name ]);
+	}
+
+	/**
+	 * Whether Ultimate Multisite is there to say which domains are mapped (without it, nothing on
+	 * the app can be called an orphan).
+	 *
+	 * @return bool
+	 */
+	protected function mappings_known(): bool {
+
+		return function_exists('wu_get_domains');
+	}
+
+	/**
 	 * The network's own domain.
 	 *
 	 * @return string
@@ -130,14 +179,15 @@ class RunCloud_Drift {
 	/**
 	 * For each target: what the network maps and RunCloud lacks, and what RunCloud has that the
 	 * network no longer maps. The app's primary domain, wildcard domains and the network's own
-	 * domain are protected: never orphans.
+	 * domain are protected: never orphans; without Ultimate Multisite (no mapping known) nothing is.
 	 *
-	 * @return array<int, array{target: array, key: string, records: array, present: int, missing: array, orphans: array, protected: array}>
+	 * @return array<int, array{target: array, key: string, records: array, present: int, missing: array, orphans: array, protected: array, expected: array}>
 	 */
 	public function drift_report(): array {
 
-		$expected = $this->expected_domains();
-		$network  = $this->network_domain();
+		$expected       = $this->expected_domains();
+		$network        = $this->network_domain();
+		$mappings_known = $this->mappings_known();
 		$keep     = array_map([RunCloud_Config::class, 'normalize'], (array) apply_filters('wu_runcloud_protected_domains', []));
 		$report   = [];
 
@@ -171,6 +221,13 @@ class RunCloud_Drift {
 					continue;
 				}
 
+				if ( ! $mappings_known) {
+					// Without Ultimate Multisite nothing says which domains are mapped: none is an orphan.
+					$protected[] = $name;
+
+					continue;
+				}
+
 				if ('primary' === ($record['type'] ?? '') || ! empty($record['wildcard']) || 0 === strpos($name, '*.') || $name === $network || in_array($name, $keep, true)) {
 					$protected[] = $name;
 				} else {
@@ -186,6 +243,7 @@ class RunCloud_Drift {
 				'missing'   => $missing,
 				'orphans'   => $orphans,
 				'protected' => $protected,
+				'expected'  => $expected,
 			];
 		}
 

@@ -12,9 +12,9 @@ defined('ABSPATH') || exit;
 /**
  * Classifies the extension's exceptions and applies the failure policy.
  *
- * - transient (HTTP 429/5xx, network): rescheduled through Action Scheduler (hook RETRY_HOOK,
- *   one target per job) with a capped number of attempts and a growing delay; without Action
- *   Scheduler, rethrown so the event's own action is marked failed;
+ * - transient (HTTP 429/5xx, network): rescheduled through the job queue (Action Scheduler, else
+ *   WP-Cron; hook RETRY_HOOK, one target per job) with a capped number of attempts and a
+ *   growing delay; without any job engine, rethrown so the event's own action is marked failed;
  * - permanent (401/403/404/422, configuration, invalid input): logged as an error and recorded
  *   for the admin notice, never retried.
  */
@@ -124,7 +124,10 @@ class RunCloud_Failure_Policy {
 
 		// Invalid input is invalid for every target: one record, nothing sent anywhere.
 		if (self::is_native_class($e, 'ValidationException')) {
-			$this->permanent_failure(sprintf('%s %s failed: %s. Nothing was sent (invalid input).', $op, $domain, $this->describe($e)));
+			$this->permanent_failure(
+				sprintf('%s %s failed: %s. Nothing was sent (invalid input).', $op, $domain, $this->describe($e)),
+				self::details($op, $domain, $site_id, null, $e) + ['cause' => RunCloud_Failure_Records::CAUSE_INVALID]
+			);
 
 			return self::STOP;
 		}
@@ -145,52 +148,164 @@ class RunCloud_Failure_Policy {
 	 */
 	private function retry_or_record(string $op, string $domain, int $site_id, array $target, int $attempt, \Throwable $e): bool {
 
-		$what = sprintf('%s %s on %s', $op, $domain, RunCloud_Config::key($target));
-		$why  = $this->describe($e);
-
-		$details = [
-			'domain' => $domain,
-			'target' => RunCloud_Config::key($target),
-			'reason' => $why,
-		];
+		$what    = sprintf('%s %s on %s', $op, $domain, RunCloud_Config::key($target));
+		$why     = $this->describe($e);
+		$details = self::details($op, $domain, $site_id, $target, $e) + ['reason' => $why];
 
 		if ( ! self::is_transient($e)) {
-			$this->permanent_failure(sprintf('%s failed: %s. Not retried (permanent).', $what, $why), $details + ['action' => 'Fix the cause (credentials, server or web app id, RunCloud\'s answer), then run `wp runcloud sync`.']);
+			$this->permanent_failure(sprintf('%s failed: %s. Not retried (permanent).', $what, $why), $details + ['cause' => RunCloud_Failure_Records::CAUSE_RUNCLOUD, 'action' => 'Fix the cause (credentials, server or web app id, RunCloud\'s answer), then press Retry on the RunCloud page (or run wp runcloud sync).']);
 
 			return true;
 		}
 
 		if ( ! $this->queue->available()) {
-			$this->logger->error(sprintf('%s failed: %s. Action Scheduler is not available to retry it later: rethrowing.', $what, $why));
+			$this->logger->error(sprintf('%s failed: %s. No job engine (Action Scheduler or WP-Cron) to retry it later: rethrowing.', $what, $why));
 
 			return false;
 		}
 
-		// The job's shape is what RunCloud_Domain_Sync::handle_retry() reads: queued jobs outlive upgrades.
-		$job = [
+		$max = $this->max_attempts($op, $domain, $site_id, $target, $attempt);
+
+		if ($attempt >= $max) {
+			$this->permanent_failure(sprintf('%s failed: %s. Gave up after %d attempts.', $what, $why, $attempt), $details + ['cause' => RunCloud_Failure_Records::CAUSE_GAVE_UP, 'action' => 'RunCloud kept failing: press Retry on the RunCloud page once it answers again.']);
+
+			return true;
+		}
+
+		$delay = $this->schedule_retry($op, $domain, $site_id, $target, $attempt + 1, null);
+
+		$this->logger->warning(sprintf('%s failed: %s. Transient: attempt %d of %d scheduled in %d s.', $what, $why, $attempt + 1, $max, $delay));
+
+		return true;
+	}
+
+	/**
+	 * An operation whose worker stopped before it ended (killed, out of memory, timed out: Action
+	 * Scheduler marked its action failed): it is queued again at once, as attempt $attempt,
+	 * within the same cap as transient failures; past it, a permanent failure. Adds and removals
+	 * are idempotent, so running one again is safe whatever it did before it stopped.
+	 *
+	 * @param string $op      The operation.
+	 * @param string $domain  The host name.
+	 * @param int    $site_id The site.
+	 * @param array  $target  The target.
+	 * @param int    $attempt The attempt about to be queued (2 for the event's first rerun).
+	 * @return bool Whether it was queued again.
+	 */
+	public function retry_interrupted(string $op, string $domain, int $site_id, array $target, int $attempt): bool {
+
+		$what = sprintf('%s %s on %s', $op, $domain, RunCloud_Config::key($target));
+
+		if ($attempt > $this->max_attempts($op, $domain, $site_id, $target, $attempt - 1)) {
+			$this->permanent_failure(
+				sprintf('%s: the worker running it stopped %d times; given up.', $what, $attempt - 1),
+				[
+					'op'     => $op,
+					'domain' => $domain,
+					'site'   => $site_id,
+					'target' => RunCloud_Config::key($target),
+					'cause'  => RunCloud_Failure_Records::CAUSE_INTERRUPTED,
+				]
+			);
+
+			return false;
+		}
+
+		if ( ! $this->queue->available()) {
+			return false;
+		}
+
+		$this->schedule_retry($op, $domain, $site_id, $target, $attempt, 0);
+
+		$this->logger->warning(sprintf('%s: the worker running it stopped before it ended (killed or timed out); queued again (attempt %d).', $what, $attempt));
+
+		return true;
+	}
+
+	/**
+	 * Queues a retry job.
+	 *
+	 * @param string   $op      The operation.
+	 * @param string   $domain  The host name.
+	 * @param int      $site_id The site.
+	 * @param array    $target  The target.
+	 * @param int      $attempt The attempt it will be.
+	 * @param int|null $delay   Seconds from now; null: the retry schedule's (filtered) delay.
+	 * @return int The delay used.
+	 */
+	private function schedule_retry(string $op, string $domain, int $site_id, array $target, int $attempt, ?int $delay): int {
+
+		$job   = self::retry_job($op, $domain, $site_id, $target, $attempt);
+		$delay = $delay ?? max(1, (int) apply_filters('wu_runcloud_retry_delay', self::retry_delay($attempt), $job));
+
+		$this->queue->schedule(self::RETRY_HOOK, $job, $this->clock->now() + $delay);
+
+		return $delay;
+	}
+
+	/**
+	 * Attempts in all for an add or removal (filter wu_runcloud_retry_max_attempts).
+	 *
+	 * @param string $op      The operation.
+	 * @param string $domain  The host name.
+	 * @param int    $site_id The site.
+	 * @param array  $target  The target.
+	 * @param int    $attempt The attempt that just failed.
+	 * @return int
+	 */
+	private function max_attempts(string $op, string $domain, int $site_id, array $target, int $attempt): int {
+
+		return max(1, (int) apply_filters('wu_runcloud_retry_max_attempts', self::MAX_ATTEMPTS, self::retry_job($op, $domain, $site_id, $target, $attempt + 1)));
+	}
+
+	/**
+	 * A retry job: its shape is what RunCloud_Domain_Sync::handle_retry() reads (queued jobs
+	 * outlive upgrades: keep it).
+	 *
+	 * @param string $op      The operation.
+	 * @param string $domain  The host name.
+	 * @param int    $site_id The site.
+	 * @param array  $target  The target.
+	 * @param int    $attempt The attempt it will be.
+	 * @return array
+	 */
+	public static function retry_job(string $op, string $domain, int $site_id, array $target, int $attempt): array {
+
+		return [
 			'op'        => $op,
 			'domain'    => $domain,
 			'site_id'   => $site_id,
 			'server_id' => (int) $target['server_id'],
 			'app_id'    => (int) $target['app_id'],
-			'attempt'   => $attempt + 1,
+			'attempt'   => $attempt,
+		];
+	}
+
+	/**
+	 * The structured facts of a failed operation, for the record the notices and the page word.
+	 *
+	 * @param string          $op      The operation.
+	 * @param string          $domain  The host name.
+	 * @param int             $site_id The site.
+	 * @param array|null      $target  The target, or null (every target).
+	 * @param \Throwable|null $e       The native exception.
+	 * @return array
+	 */
+	private static function details(string $op, string $domain, int $site_id, ?array $target, ?\Throwable $e): array {
+
+		$details = [
+			'op'     => $op,
+			'domain' => $domain,
+			'site'   => $site_id,
+			'target' => null === $target ? null : RunCloud_Config::key($target),
 		];
 
-		$max = max(1, (int) apply_filters('wu_runcloud_retry_max_attempts', self::MAX_ATTEMPTS, $job));
-
-		if ($attempt >= $max) {
-			$this->permanent_failure(sprintf('%s failed: %s. Gave up after %d attempts.', $what, $why, $attempt), $details + ['action' => 'RunCloud kept failing: check its status, then run `wp runcloud sync`.']);
-
-			return true;
+		if (null !== $e) {
+			$details['status'] = (int) $e->getCode() > 0 ? (int) $e->getCode() : null;
+			$details['answer'] = (string) $e->getMessage();
 		}
 
-		$delay = (int) apply_filters('wu_runcloud_retry_delay', self::retry_delay($attempt + 1), $job);
-
-		$this->queue->schedule(self::RETRY_HOOK, $job, $this->clock->now() + max(1, $delay));
-
-		$this->logger->warning(sprintf('%s failed: %s. Transient: attempt %d of %d scheduled in %d s.', $what, $why, $attempt + 1, $max, $delay));
-
-		return true;
+		return $details;
 	}
 
 	/**
@@ -214,7 +329,41 @@ class RunCloud_Failure_Policy {
 	public function permanent_failure(string $message, array $details = []): void {
 
 		$this->logger->error($message);
-		$this->notices->record_error($this->logger->redact($message), array_map([$this->logger, 'redact'], array_filter($details, 'is_string')) + ['kind' => RunCloud_Admin_Notices::KIND_PERMANENT]);
+
+		foreach ($details as $field => $value) {
+			if (is_string($value)) {
+				$details[ $field ] = $this->logger->redact($value);
+			} elseif ( ! is_int($value)) {
+				unset($details[ $field ]);
+			}
+		}
+
+		$this->notices->record_error($this->logger->redact($message), $details + ['kind' => RunCloud_Admin_Notices::KIND_PERMANENT]);
+	}
+
+	/**
+	 * A domain change nothing could be sent for (the extension is not loaded, the configuration
+	 * is incomplete or invalid): logged and recorded with what the operation was, so it is sent
+	 * by itself once the cause is fixed (RunCloud_Recovery::replay()).
+	 *
+	 * @param string $op      The operation.
+	 * @param string $domain  The host name.
+	 * @param int    $site_id The site.
+	 * @param string $why     Why nothing was sent, in words (no secret).
+	 * @return void
+	 */
+	public function environment_failure(string $op, string $domain, int $site_id, string $why): void {
+
+		$this->permanent_failure(
+			sprintf('%s %s failed: %s; nothing was sent to RunCloud.', $op, $domain, rtrim($why, '. ')),
+			[
+				'op'     => $op,
+				'domain' => $domain,
+				'site'   => $site_id,
+				'answer' => $why,
+				'cause'  => RunCloud_Failure_Records::CAUSE_ENVIRONMENT,
+			]
+		);
 	}
 
 	/**
@@ -229,9 +378,11 @@ class RunCloud_Failure_Policy {
 	 * @param string|null $domain  The domain, when it is about one.
 	 * @param string      $reason  RunCloud's or Let's Encrypt's words.
 	 * @param string      $level   The log level.
+	 * @param int|null    $count   The name count (names records).
+	 * @param string|null $cause   More about the cause (blocking: covered-before or not-ours).
 	 * @return void
 	 */
-	public function report(string $kind, string $message, string $action, string $target, ?string $domain, string $reason, string $level = 'error'): void {
+	public function report(string $kind, string $message, string $action, string $target, ?string $domain, string $reason, string $level = 'error', ?int $count = null, ?string $cause = null): void {
 
 		$text = $this->logger->redact($message . ' ' . $action);
 
@@ -249,6 +400,8 @@ class RunCloud_Failure_Policy {
 				'target' => $target,
 				'reason' => $this->logger->redact($reason),
 				'action' => $action,
+				'count'  => $count,
+				'cause'  => $cause,
 			]
 		);
 	}

@@ -171,6 +171,41 @@ class RunCloud_Plugin {
 	private $report;
 
 	/**
+	 * Drift repair (sync).
+	 *
+	 * @var RunCloud_Repair
+	 */
+	private $repair;
+
+	/**
+	 * The RunCloud page's background actions.
+	 *
+	 * @var RunCloud_Admin_Jobs
+	 */
+	private $admin_jobs;
+
+	/**
+	 * Recovery of lost work.
+	 *
+	 * @var RunCloud_Recovery
+	 */
+	private $recovery;
+
+	/**
+	 * The data of the RunCloud page's domains table.
+	 *
+	 * @var RunCloud_Domains_Table
+	 */
+	private $domains_table;
+
+	/**
+	 * The RunCloud page.
+	 *
+	 * @var RunCloud_Admin_Page
+	 */
+	private $admin_page;
+
+	/**
 	 * Whether the lifecycle's Ultimate Multisite hooks (DNS check, renames) are added.
 	 *
 	 * @var bool
@@ -243,8 +278,32 @@ class RunCloud_Plugin {
 		);
 		$this->report          = new RunCloud_Ssl_Report($this->state, $this->lifecycle, $this->schedule, $this->inventory, $this->clock);
 		$this->drift           = new RunCloud_Drift($this->config, $this->operations);
-		$this->connection      = new RunCloud_Connection_Check($this->config, $this->policy, $this->notices, $this->logger);
-		$this->sync            = new RunCloud_Domain_Sync($this->config, $this->operations, $this->policy, $this->notices, $this->logger, $this->lifecycle, $this->queue);
+		$this->connection      = new RunCloud_Connection_Check($this->config, $this->policy, $this->notices, $this->logger, $this->state, $this->clock);
+		$this->sync            = new RunCloud_Domain_Sync($this->config, $this->operations, $this->policy, $this->notices, $this->logger, $this->lifecycle, $this->queue, $this->drift);
+		$this->repair          = new RunCloud_Repair($this->drift, $this->sync, $this->operations, $this->lifecycle, $this->certificate_job, $this->inventory, $this->state, $this->policy, $this->logger);
+		$this->admin_jobs      = new RunCloud_Admin_Jobs($this->state, $this->queue, $this->repair, $this->drift, $this->sync, $this->lifecycle, $this->certificate_job, $this->inventory, $this->config, $this->notices, $this->policy, $this->clock, $this->logger);
+		$this->recovery        = new RunCloud_Recovery(
+			$this->config,
+			$this->policy,
+			$this->schedule,
+			$this->queue,
+			$this->notices,
+			$this->admin_jobs,
+			$this->state,
+			$this->clock,
+			$this->logger,
+			function (): bool {
+				return $this->handler_active;
+			}
+		);
+		$this->domains_table   = new RunCloud_Domains_Table($this->report, $this->notices->records());
+		$this->admin_page      = new RunCloud_Admin_Page($this);
+
+		$this->notices->set_generation_source(
+			function (): ?string {
+				return $this->generation;
+			}
+		);
 	}
 
 	/**
@@ -395,6 +454,66 @@ class RunCloud_Plugin {
 	}
 
 	/**
+	 * Drift repair (`wp runcloud sync`, Sync now).
+	 *
+	 * @return RunCloud_Repair
+	 */
+	public function repair(): RunCloud_Repair {
+
+		return $this->repair;
+	}
+
+	/**
+	 * The RunCloud page's background actions.
+	 *
+	 * @return RunCloud_Admin_Jobs
+	 */
+	public function admin_jobs(): RunCloud_Admin_Jobs {
+
+		return $this->admin_jobs;
+	}
+
+	/**
+	 * Recovery of lost work (dead workers, changes not sent).
+	 *
+	 * @return RunCloud_Recovery
+	 */
+	public function recovery(): RunCloud_Recovery {
+
+		return $this->recovery;
+	}
+
+	/**
+	 * The data of the RunCloud page's domains table.
+	 *
+	 * @return RunCloud_Domains_Table
+	 */
+	public function domains_table(): RunCloud_Domains_Table {
+
+		return $this->domains_table;
+	}
+
+	/**
+	 * The RunCloud page.
+	 *
+	 * @return RunCloud_Admin_Page
+	 */
+	public function admin_page(): RunCloud_Admin_Page {
+
+		return $this->admin_page;
+	}
+
+	/**
+	 * The job queue (Action Scheduler, else WP-Cron).
+	 *
+	 * @return RunCloud_Queue
+	 */
+	public function queue(): RunCloud_Queue {
+
+		return $this->queue;
+	}
+
+	/**
 	 * The connection test (both adapters' wizards).
 	 *
 	 * @return RunCloud_Connection_Check
@@ -474,9 +593,12 @@ class RunCloud_Plugin {
 		add_action(RunCloud_Failure_Policy::RETRY_HOOK, [$this->sync, 'handle_retry'], 10, 1);
 		add_action(RunCloud_Ssl_Schedule::JOB_HOOK, [$this->certificate_job, 'handle'], 10, 1);
 		add_action(RunCloud_Domain_Sync::RENAME_HOOK, [$this->sync, 'handle_rename'], 10, 1);
+		add_action(RunCloud_Admin_Jobs::HOOK, [$this->admin_jobs, 'handle'], 10, 1);
 
 		$this->context->register_hooks();
 		$this->notices->register_hooks();
+		$this->recovery->register_hooks();
+		$this->admin_page->register_hooks();
 
 		if (defined('WP_CLI') && WP_CLI && class_exists('\\WP_CLI')) {
 			require_once __DIR__ . '/class-runcloud-cli.php';

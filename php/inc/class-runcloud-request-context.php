@@ -25,6 +25,12 @@ class RunCloud_Request_Context {
 	const INTERACTIVE_MAX_WAIT = 3;
 
 	/**
+	 * Default cap (seconds) on one request's timeout in a call made while someone waits (filter
+	 * wu_runcloud_interactive_timeout): the configured timeout (30 s by default) is for background work.
+	 */
+	const INTERACTIVE_TIMEOUT = 10;
+
+	/**
 	 * Depth of Action Scheduler actions being executed right now.
 	 *
 	 * @var int
@@ -75,6 +81,30 @@ class RunCloud_Request_Context {
 		}
 
 		return (function_exists('wp_doing_cron') && wp_doing_cron()) || (defined('DOING_CRON') && DOING_CRON);
+	}
+
+	/**
+	 * The most one request may take in a call made while someone waits (null in background work,
+	 * where the configured timeout applies).
+	 *
+	 * @return int|null
+	 */
+	public function timeout_cap(): ?int {
+
+		if ($this->is_background()) {
+			return null;
+		}
+
+		/**
+		 * Filters the longest time (seconds) one RunCloud request made while someone waits (Test
+		 * connection on the RunCloud page, the wizard's test) may take; the configured
+		 * WU_RUNCLOUD_TIMEOUT applies when it is shorter.
+		 *
+		 * @param int $seconds Default 10.
+		 */
+		$seconds = apply_filters('wu_runcloud_interactive_timeout', self::INTERACTIVE_TIMEOUT);
+
+		return is_numeric($seconds) ? max(1, min(300, (int) $seconds)) : self::INTERACTIVE_TIMEOUT;
 	}
 
 	/**

@@ -234,6 +234,9 @@ class RunCloud_Ssl_Lifecycle {
 			return;
 		}
 
+		// On the app now: a failure recorded for this add (or an earlier one) is moot.
+		$this->notices->resolve(RunCloud_Admin_Notices::KIND_PERMANENT, RunCloud_Config::key($target), RunCloud_Config::normalize($domain));
+
 		$now     = $this->clock->now();
 		$key     = RunCloud_Config::key($target);
 		$record  = $result['domain'];
@@ -423,11 +426,45 @@ class RunCloud_Ssl_Lifecycle {
 
 		$name    = RunCloud_Config::normalize((string) $domain->get_domain());
 		$site_id = method_exists($domain, 'get_site_id') ? (int) $domain->get_site_id() : 0;
-		$now     = $this->clock->now();
-		$due_at  = $now + $this->schedule->window();
+
+		$this->wake($name, $site_id, $this->clock->now() + $this->schedule->window(), sprintf('DNS check passed for %s', $name));
+	}
+
+	/**
+	 * Retry asked for one name (the RunCloud page): like UM's DNS check passing, but due now. A
+	 * failed name starts a new schedule, a parked one is added back, a blocking one lifts the
+	 * hold it put on the app's certificate job; the caller runs the certificate job.
+	 *
+	 * @param string $name    The host name.
+	 * @param int    $site_id The site (0: keep the one remembered).
+	 * @return bool Whether the name waits for a certificate on some app now.
+	 */
+	public function retry_now(string $name, int $site_id = 0): bool {
+
+		$name = RunCloud_Config::normalize($name);
+
+		if ($site_id <= 0) {
+			$site_id = (int) ($this->state->entry($name)['site'] ?? 0);
+		}
+
+		return $this->wake($name, $site_id, $this->clock->now(), sprintf('Retry asked for %s', $name));
+	}
+
+	/**
+	 * Makes a name due on every target by $due_at (see on_dns_propagated()).
+	 *
+	 * @param string $name    The normalised host name.
+	 * @param int    $site_id The site.
+	 * @param int    $due_at  When it is due.
+	 * @param string $why     For the log ("DNS check passed for x").
+	 * @return bool Whether it waits for a certificate on some app.
+	 */
+	private function wake(string $name, int $site_id, int $due_at, string $why): bool {
+
+		$now = $this->clock->now();
 
 		if ('' === $name || ! $this->schedule->available() || ! $this->notices->is_extension_loaded()) {
-			return;
+			return false;
 		}
 
 		try {
@@ -437,8 +474,10 @@ class RunCloud_Ssl_Lifecycle {
 				throw $e;
 			}
 
-			return;
+			return false;
 		}
+
+		$any = false;
 
 		foreach ($targets as $target) {
 			$blocking = isset($this->state->target($target)['blocking'][ $name ]);
@@ -497,11 +536,15 @@ class RunCloud_Ssl_Lifecycle {
 				$this->schedule->make_due($target, $due_at);
 			}
 
+			$any = $any || $waiting || $blocking;
+
 			if ($waiting || $blocking) {
-				$this->logger->domain($name, sprintf('DNS check passed for %s: its certificate on %s is tried within %d s.', $name, RunCloud_Config::key($target), $this->schedule->window()));
+				$this->logger->domain($name, sprintf('%s: its certificate on %s is tried within %d s.', $why, RunCloud_Config::key($target), max(0, $due_at - $now)));
 				$this->schedule->reschedule($target);
 			}
 		}
+
+		return $any;
 	}
 
 	/*

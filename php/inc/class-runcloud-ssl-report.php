@@ -100,48 +100,155 @@ class RunCloud_Ssl_Report {
 	 * @param int    $offset First row.
 	 * @param int    $limit  Rows (0: all).
 	 * @param string $search Only names containing this.
-	 * @return array{total: int, rows: array<int, array{name: string, site: int, www: bool, targets: array<string, array>}>}
+	 * @param string $cert   Only names in this certificate state on some app (RunCloud_State::CERT_*), '' for all.
+	 * @return array{total: int, rows: array<int, array{name: string, site: int, www: bool, known: bool, targets: array<string, array>}>}
 	 */
-	public function domains(int $offset = 0, int $limit = 0, string $search = ''): array {
+	public function domains(int $offset = 0, int $limit = 0, string $search = '', string $cert = ''): array {
+
+		return $this->select($search, $cert, [], $offset, $limit);
+	}
+
+	/**
+	 * Like domains(), with more names merged into the sorted list (e.g. domains with a recorded
+	 * failure the plugin never stored: a row with 'known' => false and no target entry). One read
+	 * of the state; words are built for the page's rows only.
+	 *
+	 * @param string   $search Only names containing this (applies to $also too).
+	 * @param string   $cert   A RunCloud_State::CERT_* state, or '' for all ($also only with '').
+	 * @param string[] $also   More names.
+	 * @param int      $offset First row.
+	 * @param int      $limit  Rows (0: all).
+	 * @param bool     $only   Only the names of $also (known or not).
+	 * @return array{total: int, rows: array}
+	 */
+	public function select(string $search, string $cert, array $also, int $offset, int $limit, bool $only = false): array {
+
+		$entries = $this->matching($search, $cert);
+		$needle  = strtolower(trim($search));
+
+		if ($only) {
+			$entries = array_intersect_key($entries, array_flip(array_map([RunCloud_Config::class, 'normalize'], array_map('strval', $also))));
+		}
+
+		if ('' === $cert) {
+			foreach ($also as $name) {
+				$name = RunCloud_Config::normalize((string) $name);
+
+				if ('' !== $name && ! isset($entries[ $name ]) && ('' === $needle || false !== strpos($name, $needle))) {
+					$entries[ $name ] = null;
+				}
+			}
+
+			ksort($entries, SORT_NATURAL);
+		}
+
+		$page = array_slice($entries, max(0, $offset), $limit > 0 ? $limit : null, true);
+
+		return [
+			'total' => count($entries),
+			'rows'  => $this->rows_of($page),
+		];
+	}
+
+	/**
+	 * How many names the plugin manages, in all and per certificate state (a name counts once
+	 * per state it has on some app).
+	 *
+	 * @return array<string, int> 'all' => n, state => n.
+	 */
+	public function counts(): array {
+
+		$counts = ['all' => 0];
+
+		foreach ($this->state->entries() as $entry) {
+			++$counts['all'];
+
+			$states = [];
+
+			foreach ((array) ($entry['t'] ?? []) as $t) {
+				$states[ RunCloud_State::complete($t)['cert'] ] = true;
+			}
+
+			foreach (array_keys($states) as $cert) {
+				$counts[ $cert ] = ($counts[ $cert ] ?? 0) + 1;
+			}
+		}
+
+		return $counts;
+	}
+
+	/**
+	 * The entries matching a search and a certificate state, by name (sorted).
+	 *
+	 * @param string $search Only names containing this.
+	 * @param string $cert   A RunCloud_State::CERT_* state, or ''.
+	 * @return array<string, array>
+	 */
+	private function matching(string $search, string $cert): array {
 
 		$search  = strtolower(trim($search));
 		$entries = $this->state->entries();
 
-		if ('' !== $search) {
-			$entries = array_filter(
-				$entries,
-				static function ($name) use ($search) {
-					return false !== strpos((string) $name, $search);
-				},
-				ARRAY_FILTER_USE_KEY
-			);
+		if ('' === $search && '' === $cert) {
+			return $entries;
 		}
 
-		$total = count($entries);
-		$page  = array_slice($entries, max(0, $offset), $limit > 0 ? $limit : null, true);
-		$rows  = [];
+		return array_filter(
+			$entries,
+			static function ($entry, $name) use ($search, $cert) {
+				if ('' !== $search && false === strpos((string) $name, $search)) {
+					return false;
+				}
 
-		foreach ($page as $name => $entry) {
+				if ('' === $cert) {
+					return true;
+				}
+
+				foreach ((array) ($entry['t'] ?? []) as $t) {
+					if (RunCloud_State::complete($t)['cert'] === $cert) {
+						return true;
+					}
+				}
+
+				return false;
+			},
+			ARRAY_FILTER_USE_BOTH
+		);
+	}
+
+	/**
+	 * Rows of entries, with each target entry completed and worded.
+	 *
+	 * @param array $entries name => entry (null: a name the plugin does not know).
+	 * @return array
+	 */
+	private function rows_of(array $entries): array {
+
+		$rows = [];
+
+		foreach ($entries as $name => $entry) {
 			$targets = [];
 
 			foreach ((array) ($entry['t'] ?? []) as $key => $t) {
 				$t = RunCloud_State::complete($t);
 
-				$targets[ (string) $key ] = $t + ['label' => $this->describe($t)];
+				$targets[ (string) $key ] = $t + [
+					'label'       => $this->describe($t),
+					'state_label' => $this->state_words($t),
+				];
 			}
 
 			$rows[] = [
 				'name'    => (string) $name,
 				'site'    => (int) ($entry['site'] ?? 0),
 				'www'     => ! empty($entry['www']),
+				'known'   => null !== $entry,
+				'op'      => (string) ($entry['op'] ?? ''),
 				'targets' => $targets,
 			];
 		}
 
-		return [
-			'total' => $total,
-			'rows'  => $rows,
-		];
+		return $rows;
 	}
 
 	/**
@@ -152,30 +259,54 @@ class RunCloud_Ssl_Report {
 	 */
 	public function describe(array $t): string {
 
-		$now    = $this->clock->now();
-		$next   = null === $t['next_at'] ? '' : ((int) $t['next_at'] <= $now ? ', next try now' : ', next try in ' . RunCloud_Ssl_Schedule::human_delay((int) $t['next_at'] - $now));
-		$tries  = (int) $t['attempt'] > 0 ? sprintf(' (%d of %d tries failed)', (int) $t['attempt'], RunCloud_Ssl_Schedule::max_tries()) : '';
 		$reason = null !== $t['reason'] && '' !== (string) $t['reason'] ? ': ' . $t['reason'] : '';
+
+		return $this->state_words($t) . (in_array($t['cert'], [RunCloud_State::CERT_PENDING, RunCloud_State::CERT_PARKED, RunCloud_State::CERT_BLOCKING, RunCloud_State::CERT_FAILED], true) ? $reason : '');
+	}
+
+	/**
+	 * One target entry's state in words, without its reason: "pending, next try in 4 min (1 of
+	 * 12 tries failed)".
+	 *
+	 * @param array $t A complete target entry.
+	 * @return string
+	 */
+	public function state_words(array $t): string {
+
+		$now   = $this->clock->now();
+		$next  = '';
+		$tries = '';
+
+		if (null !== $t['next_at']) {
+			// translators: %s is a duration such as "4 min".
+			$next = (int) $t['next_at'] <= $now ? __(', next try now', 'wu-runcloud') : sprintf(__(', next try in %s', 'wu-runcloud'), RunCloud_Ssl_Schedule::human_delay((int) $t['next_at'] - $now));
+		}
+
+		if ((int) $t['attempt'] > 0) {
+			// translators: %1$d is a number of tries that failed, %2$d the tries in all.
+			$tries = sprintf(__(' (%1$d of %2$d tries failed)', 'wu-runcloud'), (int) $t['attempt'], RunCloud_Ssl_Schedule::max_tries());
+		}
 
 		switch ($t['cert']) {
 			case RunCloud_State::CERT_COVERED:
-				return 'covered';
+				return __('covered', 'wu-runcloud');
 			case RunCloud_State::CERT_PENDING:
-				return 'pending' . $next . $tries . $reason;
+				return __('pending', 'wu-runcloud') . $next . $tries;
 			case RunCloud_State::CERT_PARKED:
-				return 'parked, waiting for DNS (not on the app)' . $next . $tries . $reason;
+				return __('parked, waiting for DNS (not on the app)', 'wu-runcloud') . $next . $tries;
 			case RunCloud_State::CERT_BLOCKING:
-				return 'blocking the certificate' . $reason;
+				return __('blocking the certificate', 'wu-runcloud');
 			case RunCloud_State::CERT_FAILED:
-				return 'failed after the last try' . $reason;
+				return __('failed after the last try', 'wu-runcloud');
 			case RunCloud_State::CERT_NONE:
-				return 'none (the web app has no certificate)';
+				return __('none (the web app has no certificate)', 'wu-runcloud');
 			case RunCloud_State::CERT_CUSTOM:
-				return 'custom certificate (its owner renews it)';
+				return __('custom certificate (its owner renews it)', 'wu-runcloud');
 			case RunCloud_State::CERT_AUTO:
-				return 'auto (RunCloud issues it: autoSSL)';
+				return __('auto (RunCloud issues it: autoSSL)', 'wu-runcloud');
 		}
 
 		return (string) $t['cert'];
 	}
+
 }

@@ -11,7 +11,8 @@ defined('ABSPATH') || exit;
 
 /**
  * The plugin's network options, and the only class that reads or writes them (the failures
- * behind the admin notices go through RunCloud_Admin_Notices, under OPTION_ERRORS).
+ * behind the admin notices go through RunCloud_Failure_Records, under OPTION_ERRORS, and the
+ * dismissed environment notices through RunCloud_Admin_Notices, under OPTION_DISMISSED).
  *
  * Every option name starts with PREFIX (`wu_runcloud_`), so an uninstall deletes them all:
  *
@@ -28,7 +29,10 @@ defined('ABSPATH') || exit;
  *   basic certificate would hold) and 'names_at', 'job' (last certificate job: at, result).
  * - OPTION_INVENTORY_PREFIX + 'SERVER_APP': the app's domain records from the last listing,
  *   [ 'at' => time, 'records' => [ name => [ 'id', 'www', 'wildcard', 'type' ] ] ].
- * - OPTION_WILDCARDS: wildcard names per app (5 min cache). OPTION_ERRORS: recorded failures.
+ * - OPTION_WILDCARDS: wildcard names per app (5 min cache). OPTION_ERRORS: recorded failures
+ *   (RunCloud_Failure_Records); OPTION_DISMISSED: environment notices dismissed.
+ * - OPTION_CONNECTION: the last connection test of each app; OPTION_DRIFT: the last drift check
+ *   of each app; OPTION_ADMIN_JOBS: the network-admin page's queued actions (RunCloud_Admin_Jobs).
  * - OPTION_DOMAIN_IDS: the ids remembered by versions before the SSL lifecycle; moved into the
  *   entries on first use, then deleted.
  *
@@ -76,9 +80,29 @@ class RunCloud_State {
 	const OPTION_INVENTORY_PREFIX = 'wu_runcloud_inventory_';
 
 	/**
+	 * Network option: environment notices an administrator dismissed, [ notice id => time ].
+	 */
+	const OPTION_DISMISSED = 'wu_runcloud_dismissed';
+
+	/**
+	 * Network option: the last connection test of each app, [ 'SERVER:APP' => result ].
+	 */
+	const OPTION_CONNECTION = 'wu_runcloud_connection';
+
+	/**
+	 * Network option: the network-admin page's queued actions and their outcome (newest last).
+	 */
+	const OPTION_ADMIN_JOBS = 'wu_runcloud_admin_jobs';
+
+	/**
+	 * Network option: the last drift check of each app, [ 'SERVER:APP' => summary ].
+	 */
+	const OPTION_DRIFT = 'wu_runcloud_drift';
+
+	/**
 	 * The options with fixed names.
 	 */
-	const OPTIONS = [self::OPTION_DOMAIN_IDS, self::OPTION_WILDCARDS, self::OPTION_ERRORS, self::OPTION_TARGETS];
+	const OPTIONS = [self::OPTION_DOMAIN_IDS, self::OPTION_WILDCARDS, self::OPTION_ERRORS, self::OPTION_TARGETS, self::OPTION_DISMISSED, self::OPTION_CONNECTION, self::OPTION_ADMIN_JOBS, self::OPTION_DRIFT];
 
 	/**
 	 * Shards of the name entries.
@@ -712,5 +736,79 @@ class RunCloud_State {
 		];
 
 		$this->write(self::OPTION_WILDCARDS, $cache);
+	}
+
+	/*
+	 * ---------------------------------------------------------------------------------------
+	 * What the network-admin page shows: connection tests, drift checks, its queued actions.
+	 * ---------------------------------------------------------------------------------------
+	 */
+
+	/**
+	 * The last connection test of each app: 'SERVER:APP' => ['at', 'ok', 'api_version', 'auth',
+	 * 'webapp', 'status', 'message'].
+	 *
+	 * @return array
+	 */
+	public function connection_results(): array {
+
+		return $this->read(self::OPTION_CONNECTION);
+	}
+
+	/**
+	 * Remembers connection test results (merged by app).
+	 *
+	 * @param array $results 'SERVER:APP' => result.
+	 * @return void
+	 */
+	public function remember_connection(array $results): void {
+
+		$this->write(self::OPTION_CONNECTION, array_merge($this->read(self::OPTION_CONNECTION), $results));
+	}
+
+	/**
+	 * The last drift check of each app: 'SERVER:APP' => summary.
+	 *
+	 * @return array
+	 */
+	public function drift_summaries(): array {
+
+		return $this->read(self::OPTION_DRIFT);
+	}
+
+	/**
+	 * Remembers drift summaries (merged by app).
+	 *
+	 * @param array $summaries 'SERVER:APP' => summary.
+	 * @return void
+	 */
+	public function remember_drift(array $summaries): void {
+
+		$this->write(self::OPTION_DRIFT, array_merge($this->read(self::OPTION_DRIFT), $summaries));
+	}
+
+	/**
+	 * The page's queued actions, oldest first.
+	 *
+	 * @return array
+	 */
+	public function admin_jobs(): array {
+
+		return array_values($this->read(self::OPTION_ADMIN_JOBS));
+	}
+
+	/**
+	 * Changes the page's queued actions (fresh read before the write).
+	 *
+	 * @param callable $change fn(array $jobs): array.
+	 * @return array The new list.
+	 */
+	public function update_admin_jobs(callable $change): array {
+
+		$jobs = array_values((array) call_user_func($change, array_values($this->read(self::OPTION_ADMIN_JOBS))));
+
+		$this->write(self::OPTION_ADMIN_JOBS, $jobs);
+
+		return $jobs;
 	}
 }

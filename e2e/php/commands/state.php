@@ -1,8 +1,11 @@
 <?php
 /**
  * Everything a scenario asserts on the WordPress side, as JSON: network options whose name
- * contains wu_runcloud (site transients too) on every network, the main site's Action Scheduler actions, domain mappings, sites, WP-Cron hooks,
- * calls that reached the core RunCloud handler, and the wu-logs files.
+ * contains wu_runcloud (site transients too) on every network, the main site's Action Scheduler
+ * actions, domain mappings, sites, WP-Cron hooks, calls that reached the core RunCloud handler,
+ * the wu-logs files, and what the plugin reports through its own API (`plugin`: each domain's
+ * row per web app, each web app's certificate summary, the failure records, the page's
+ * background actions, the environment's problems).
  *
  * @package WU_RunCloud_E2E
  */
@@ -20,12 +23,16 @@ return static function (array $args): array {
 
 	$actions = [];
 
-	foreach ($wpdb->get_results("SELECT a.*, g.slug AS group_slug FROM {$wpdb->actionscheduler_actions} a LEFT JOIN {$wpdb->actionscheduler_groups} g ON a.group_id = g.group_id ORDER BY a.action_id", ARRAY_A) as $row) {
+	// Named by Action Scheduler's stand-in when it is loaded; its tables stay when it is not.
+	$wu_e2e_actions_table = $wpdb->prefix . 'actionscheduler_actions';
+	$wu_e2e_groups_table  = $wpdb->prefix . 'actionscheduler_groups';
+
+	foreach ($wpdb->get_results("SELECT a.*, g.slug AS group_slug FROM {$wu_e2e_actions_table} a LEFT JOIN {$wu_e2e_groups_table} g ON a.group_id = g.group_id ORDER BY a.action_id", ARRAY_A) as $row) {
 		$actions[] = [
 			'id'        => (int) $row['action_id'],
 			'hook'      => $row['hook'],
 			'status'    => $row['status'],
-			'args'      => WU_E2E_Action_Store::args($row),
+			'args'      => (array) json_decode('' !== (string) $row['extended_args'] ? (string) $row['extended_args'] : (string) $row['args'], true),
 			'group'     => (string) $row['group_slug'],
 			'scheduled' => (int) strtotime($row['scheduled_date_gmt'] . ' UTC'),
 			'attempts'  => (int) $row['attempts'],
@@ -45,7 +52,26 @@ return static function (array $args): array {
 		$logs[ basename($file, '.log') ] = (string) file_get_contents($file);
 	}
 
+	$plugin = class_exists('\\WU_RunCloud\\RunCloud_Plugin') ? \WU_RunCloud\RunCloud_Plugin::instance() : null;
+	$report = null;
+
+	if (null !== $plugin) {
+		$targets = $plugin->notices()->environment()->can_send() ? $plugin->config()->targets() : [];
+		$report  = [
+			'domains'    => $plugin->report()->domains()['rows'],
+			'targets'    => (object) array_combine(
+				array_map(['\\WU_RunCloud\\RunCloud_Config', 'key'], $targets),
+				array_map([$plugin->report(), 'target'], $targets)
+			),
+			'errors'     => $plugin->notices()->get_errors(),
+			'admin_jobs' => $plugin->admin_jobs()->all(),
+			'problems'   => array_column($plugin->notices()->environment()->problems($plugin->generation()), 'id'),
+			'engine'     => $plugin->queue()->engine(),
+		];
+	}
+
 	return [
+		'plugin'              => $report,
 		'now'                 => time(),
 		'options'             => (object) $options,
 		'actions'             => $actions,

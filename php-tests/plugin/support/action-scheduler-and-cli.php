@@ -30,7 +30,10 @@ namespace {
 		 * not rely on it).
 		 */
 		function as_schedule_single_action($timestamp, $hook, $args = [], $group = '', $unique = false, $priority = 10) {
-			State::$actions[] = ['id' => ++State::$action_seq, 'timestamp' => (int) $timestamp, 'hook' => (string) $hook, 'args' => (array) $args, 'group' => (string) $group];
+			$action = ['id' => ++State::$action_seq, 'timestamp' => (int) $timestamp, 'hook' => (string) $hook, 'args' => (array) $args, 'group' => (string) $group];
+
+			State::$actions[]                       = $action;
+			State::$all_actions[ State::$action_seq ] = $action;
 
 			return State::$action_seq;
 		}
@@ -94,6 +97,77 @@ namespace {
 			while (null !== as_unschedule_action($hook, $args ?: null, $group)) {
 				continue;
 			}
+		}
+
+		/**
+		 * ActionScheduler::store()->fetch_action($id): get_hook(), get_args() of any action
+		 * created (an unknown id: an empty hook, like ActionScheduler_NullAction).
+		 */
+		final class ActionScheduler {
+			public static function store() {
+				return new class() {
+					public function fetch_action($action_id) {
+						$action = State::$all_actions[ (int) $action_id ] ?? ['hook' => '', 'args' => []];
+
+						return new class($action) {
+							private $action;
+							public function __construct(array $action) {
+								$this->action = $action;
+							}
+							public function get_hook() {
+								return $this->action['hook'];
+							}
+							public function get_args() {
+								return $this->action['args'];
+							}
+						};
+					}
+				};
+			}
+		}
+	}
+
+	if (\WU_RunCloud_Stubs\Harness::$wp_cron && ! function_exists('wp_schedule_single_event')) {
+		/*
+		 * WP-Cron's functions over State::$cron (timestamp, hook, args): a second event with the
+		 * same hook and args within 10 minutes of one pending is refused, as in WordPress.
+		 */
+		function wp_schedule_single_event($timestamp, $hook, $args = [], $wp_error = false) {
+			foreach (State::$cron as $event) {
+				if ($event['hook'] === $hook && $event['args'] === $args && abs($event['timestamp'] - (int) $timestamp) < 600) {
+					return false;
+				}
+			}
+
+			State::$cron[] = ['timestamp' => (int) $timestamp, 'hook' => (string) $hook, 'args' => (array) $args];
+
+			return true;
+		}
+
+		function wp_next_scheduled($hook, $args = []) {
+			$next = false;
+
+			foreach (State::$cron as $event) {
+				if ($event['hook'] === $hook && $event['args'] === $args && (false === $next || $event['timestamp'] < $next)) {
+					$next = $event['timestamp'];
+				}
+			}
+
+			return $next;
+		}
+
+		function wp_clear_scheduled_hook($hook, $args = [], $wp_error = false) {
+			$before      = count(State::$cron);
+			State::$cron = array_values(
+				array_filter(
+					State::$cron,
+					static function ($event) use ($hook, $args) {
+						return ! ($event['hook'] === $hook && $event['args'] === $args);
+					}
+				)
+			);
+
+			return $before - count(State::$cron);
 		}
 	}
 

@@ -37,6 +37,9 @@ final class Harness {
 	/** @var bool Whether WP-CLI is present. */
 	public static $wp_cli = true;
 
+	/** @var bool Whether WordPress's WP-Cron functions are present (real WordPress always has them). */
+	public static $wp_cron = false;
+
 	/** @var bool */
 	private static $booted = false;
 
@@ -45,6 +48,7 @@ final class Harness {
 	 *
 	 * @param array $options generation ('2.4'|'2.5'), core_runcloud (bool), enabled (bool, default
 	 *                       true), action_scheduler (bool, default true), wp_cli (bool, default true),
+	 *                       wp_cron (bool, default false: WP-Cron's functions),
 	 *                       constants (name => value, defined now), credentials (2.5: name => value,
 	 *                       saved the way the 2.5 wizard saves them), settings (wu_get_setting values),
 	 *                       plugin_file (default: php/wu-runcloud.php of this repository).
@@ -61,6 +65,7 @@ final class Harness {
 		self::$core_runcloud    = (bool) ($options['core_runcloud'] ?? false);
 		self::$action_scheduler = (bool) ($options['action_scheduler'] ?? true);
 		self::$wp_cli           = (bool) ($options['wp_cli'] ?? true);
+		self::$wp_cron          = (bool) ($options['wp_cron'] ?? false);
 
 		foreach ((array) ($options['constants'] ?? []) as $name => $value) {
 			defined($name) || define($name, $value);

@@ -71,7 +71,7 @@ abstract class Plugin_Test_Case extends TestCase {
 
 		defined('ABSPATH') || define('ABSPATH', sys_get_temp_dir() . '/');
 
-		foreach (['clock', 'request-context', 'queue', 'logger', 'state', 'admin-notices', 'credentials', 'config', 'failure-policy', 'domain-operations', 'certificate-names', 'ssl-schedule', 'certificate-inventory', 'ssl-lifecycle', 'certificate-refusal', 'certificate-job', 'ssl-report', 'drift', 'connection-check', 'domain-sync'] as $name) {
+		foreach (['clock', 'request-context', 'queue', 'logger', 'state', 'environment', 'failure-records', 'failure-messages', 'admin-notices', 'credentials', 'config', 'failure-policy', 'domain-operations', 'certificate-names', 'ssl-schedule', 'certificate-inventory', 'ssl-lifecycle', 'certificate-refusal', 'certificate-job', 'ssl-report', 'drift', 'connection-check', 'domain-sync', 'repair', 'admin-jobs', 'recovery', 'domains-table', 'admin-page', 'admin-page-view'] as $name) {
 			require_once dirname(__DIR__, 3) . "/php/inc/class-runcloud-{$name}.php";
 		}
 	}

@@ -30,6 +30,12 @@ final class State {
 	/** @var array<int, array> Actions being executed (Action Scheduler's in-progress status). */
 	public static $running = [];
 
+	/** @var array<int, array> Every action ever scheduled, by id (ActionScheduler::store()->fetch_action()). */
+	public static $all_actions = [];
+
+	/** @var array<int, array{timestamp: int, hook: string, args: array}> WP-Cron events (when the WP-Cron stand-in is loaded). */
+	public static $cron = [];
+
 	/** @var int Last action id. */
 	public static $action_seq = 0;
 
@@ -74,6 +80,21 @@ final class State {
 
 	/** @var array<string, int> did_action() counters. */
 	public static $did = [];
+
+	/** @var string[] Capabilities current_user_can() refuses. */
+	public static $denied_caps = [];
+
+	/** @var bool Whether wp_verify_nonce() accepts the nonces wp_create_nonce() made. */
+	public static $nonces_valid = true;
+
+	/** @var bool is_network_admin(). */
+	public static $is_network_admin = false;
+
+	/** @var array<string, array> Admin pages added: slug => parent, title, capability, callback. */
+	public static $menu = [];
+
+	/** @var string[] wp_safe_redirect() locations. */
+	public static $redirects = [];
 
 	/**
 	 * Lines logged to one handle, optionally of one level.
@@ -236,6 +257,47 @@ final class State {
 	}
 
 	/**
+	 * Advances the stand-in clock by $seconds, running every WP-Cron event that comes due
+	 * meanwhile (earliest first, the clock set to its time; each unscheduled before it runs, as
+	 * wp-cron.php does). Nothing sleeps.
+	 *
+	 * @param int $seconds How far.
+	 * @return int How many ran.
+	 */
+	public static function run_cron_due(int $seconds): int {
+
+		$until = self::now() + $seconds;
+		$ran   = 0;
+
+		while ($ran < 10000) {
+			$next = null;
+
+			foreach (self::$cron as $i => $event) {
+				if ($event['timestamp'] <= $until && (null === $next || $event['timestamp'] < self::$cron[ $next ]['timestamp'])) {
+					$next = $i;
+				}
+			}
+
+			if (null === $next) {
+				break;
+			}
+
+			$event = self::$cron[ $next ];
+
+			unset(self::$cron[ $next ]);
+			self::$cron = array_values(self::$cron);
+			self::$now  = max(self::now(), $event['timestamp']);
+
+			do_action_ref_array($event['hook'], $event['args']);
+			++$ran;
+		}
+
+		self::$now = max(self::now(), $until);
+
+		return $ran;
+	}
+
+	/**
 	 * All WP-CLI output as text.
 	 *
 	 * @return string
@@ -253,3 +315,8 @@ final class State {
 		);
 	}
 }
+
+/**
+ * wp_die() in the stand-in: thrown, so a test sees the refusal and its HTTP status.
+ */
+final class Died extends \RuntimeException {}

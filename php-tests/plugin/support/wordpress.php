@@ -225,7 +225,7 @@ if ( ! function_exists('__')) {
 	}
 
 	function current_user_can($capability, ...$args) {
-		return true;
+		return ! in_array($capability, State::$denied_caps, true);
 	}
 
 	function is_admin() {
@@ -321,4 +321,130 @@ if ( ! class_exists('WP_Error')) {
 	function is_wp_error($thing) {
 		return $thing instanceof WP_Error;
 	}
+}
+
+if ( ! function_exists('esc_url')) {
+	/*
+	 * The admin side: escaping, translation helpers, nonces (valid when made by wp_create_nonce()
+	 * for the same action, unless State::$nonces_valid is false), redirects and the menu, recorded
+	 * in State.
+	 */
+	function esc_url($url) {
+		return htmlspecialchars((string) $url, ENT_QUOTES, 'UTF-8');
+	}
+
+	function esc_html__($text, $domain = 'default') {
+		return esc_html($text);
+	}
+
+	function esc_html_e($text, $domain = 'default') {
+		echo esc_html($text);
+	}
+
+	function esc_attr__($text, $domain = 'default') {
+		return esc_attr($text);
+	}
+
+	function _n($single, $plural, $number, $domain = 'default') {
+		return 1 === (int) $number ? $single : $plural;
+	}
+
+	function admin_url($path = '') {
+		return 'https://network.test/wp-admin/' . ltrim((string) $path, '/');
+	}
+
+	function network_admin_url($path = '') {
+		return 'https://network.test/wp-admin/network/' . ltrim((string) $path, '/');
+	}
+
+	function add_query_arg($args, $url) {
+		return $url . (false === strpos($url, '?') ? '?' : '&') . http_build_query($args, '', '&', PHP_QUERY_RFC3986);
+	}
+
+	function wp_create_nonce($action = -1) {
+		return substr(md5('nonce|' . $action), 0, 10);
+	}
+
+	function wp_verify_nonce($nonce, $action = -1) {
+		return State::$nonces_valid && hash_equals(wp_create_nonce($action), (string) $nonce) ? 1 : false;
+	}
+
+	function check_ajax_referer($action = -1, $query_arg = false, $stop = true) {
+		$nonce = (string) ($_REQUEST[ $query_arg ?: '_ajax_nonce' ] ?? '');
+
+		return wp_verify_nonce($nonce, $action);
+	}
+
+	function wp_nonce_field($action = -1, $name = '_wpnonce', $referer = true, $echo = true) {
+		$field = '<input type="hidden" name="' . esc_attr($name) . '" value="' . esc_attr(wp_create_nonce($action)) . '">';
+
+		if ($echo) {
+			echo $field;
+		}
+
+		return $field;
+	}
+
+	function sanitize_key($key) {
+		return preg_replace('/[^a-z0-9_\-]/', '', strtolower((string) $key));
+	}
+
+	function sanitize_text_field($text) {
+		return trim(preg_replace('/[\r\n\t ]+/', ' ', strip_tags((string) $text)));
+	}
+
+	function wp_unslash($value) {
+		return $value;
+	}
+
+	function get_current_user_id() {
+		return 1;
+	}
+
+	function wp_rand($min = 0, $max = 0) {
+		return random_int(0, PHP_INT_MAX);
+	}
+
+	function number_format_i18n($number, $decimals = 0) {
+		return number_format((float) $number, (int) $decimals);
+	}
+
+	function untrailingslashit($value) {
+		return rtrim((string) $value, '/\\');
+	}
+
+	function human_time_diff($from, $to = 0) {
+		return sprintf('%d secs', abs((int) $to - (int) $from));
+	}
+
+	function wp_date($format, $timestamp = null) {
+		return gmdate($format, (int) $timestamp);
+	}
+
+	function is_network_admin() {
+		return State::$is_network_admin;
+	}
+
+	function menu_page_url($menu_slug, $display = true) {
+		return isset(State::$menu[ $menu_slug ]) ? esc_url(network_admin_url(('settings.php' === State::$menu[ $menu_slug ]['parent'] ? 'settings.php' : 'admin.php') . '?page=' . $menu_slug)) : '';
+	}
+
+	function add_submenu_page($parent_slug, $page_title, $menu_title, $capability, $menu_slug, $callback = '', $position = null) {
+		State::$menu[ $menu_slug ] = ['parent' => $parent_slug, 'title' => $page_title, 'capability' => $capability, 'callback' => $callback];
+
+		return $parent_slug . '_page_' . $menu_slug;
+	}
+
+	function add_screen_option($option, $args = []) {}
+
+	function wp_safe_redirect($location, $status = 302) {
+		State::$redirects[] = $location;
+
+		return true;
+	}
+
+	function wp_die($message = '', $title = '', $args = []) {
+		throw new \WU_RunCloud_Stubs\Died((string) $message, (int) ($args['response'] ?? 500));
+	}
+
 }

@@ -26,6 +26,10 @@ require_once __DIR__ . '/inc/host-providers-24.php';
 require_once __DIR__ . '/inc/class-admin-notices.php';
 require_once __DIR__ . '/inc/class-admin-menu.php';
 
+define('WU_E2E_UM_VERSION', '2.4' === get_network_option(null, 'wu_e2e_um_generation', '2.5') ? '2.4.10' : '2.5.0');
+
+require_once __DIR__ . '/inc/class-wp-ultimo.php';
+
 if ('2.4' === get_network_option(null, 'wu_e2e_um_generation', '2.5')) {
 	require_once __DIR__ . '/inc/core-runcloud-24.php';
 } else {

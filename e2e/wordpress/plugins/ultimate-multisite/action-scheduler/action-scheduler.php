@@ -11,6 +11,7 @@
 defined('ABSPATH') || exit;
 
 require_once __DIR__ . '/class-store.php';
+require_once __DIR__ . '/class-action-scheduler.php';
 require_once __DIR__ . '/class-queue-runner.php';
 
 // Action Scheduler initialises on plugins_loaded; on activation that has already happened.

@@ -9,7 +9,11 @@
  *   `in-progress`, attempts + 1, last attempt now; the hook runs with the stored arguments as
  *   positional arguments; complete, or failed when it throws (`action_scheduler_failed_execution`).
  *
- * The clock is a parameter: a test runs "now" or "ten minutes from now" without waiting.
+ * The clock moves: run(until) runs every action due up to `until`, earliest first, its clock set
+ * to each action's scheduled time as it runs it (now() is that clock, which a test can hand to
+ * the code under test), and the cleanup runs at each step, so "ten minutes from now" (a retry,
+ * a certificate job, Action Scheduler's 5-minute cleanup of a dead worker) happens without
+ * waiting, in order.
  *
  * @package WU_RunCloud_E2E
  */
@@ -32,23 +36,69 @@ final class WU_E2E_Queue_Runner {
 	const BATCH_SIZE = 25;
 
 	/**
-	 * Runs every action due at $now, batch after batch, until none is left or $limit ran.
-	 *
-	 * @param int $now   The clock (unix time).
-	 * @param int $limit Most actions to run; 0 for no limit.
-	 * @return array{processed: int, failed: int, cleaned: array}
+	 * Most actions one run processes (a job rescheduling itself for ever fails the run instead).
 	 */
-	public static function run(int $now, int $limit = 0): array {
+	const MAX_ACTIONS = 20000;
 
-		$cleaned   = self::clean($now);
+	/**
+	 * The runner's clock while it runs (null: the system clock).
+	 *
+	 * @var int|null
+	 */
+	private static $now = null;
+
+	/**
+	 * The runner's clock: the scheduled time of the action it runs (never before the system clock).
+	 *
+	 * @return int
+	 */
+	public static function now(): int {
+
+		return null === self::$now ? time() : self::$now;
+	}
+
+	/**
+	 * Runs every action due by $until, earliest first, the clock following, until none is left
+	 * or $limit ran.
+	 *
+	 * @param int $until The horizon (unix time).
+	 * @param int $limit Most actions to run; 0 for no limit.
+	 * @return array{processed: int, failed: int, cleaned: array, clock: int}
+	 */
+	public static function run(int $until, int $limit = 0): array {
+
+		self::$now = time();
+
+		$cleaned   = ['released' => [], 'failed' => []];
 		$processed = 0;
 		$failed    = 0;
 
-		do {
-			$claim = self::claim($now, $limit ? min(self::BATCH_SIZE, $limit - $processed) : self::BATCH_SIZE);
+		while ($processed < self::MAX_ACTIONS && ( ! $limit || $processed < $limit)) {
+			$clean               = self::clean(self::$now);
+			$cleaned['released'] = array_merge($cleaned['released'], $clean['released']);
+			$cleaned['failed']   = array_merge($cleaned['failed'], $clean['failed']);
+
+			$next = self::next_due($until);
+
+			if (null === $next) {
+				if (self::$now >= $until) {
+					break;
+				}
+
+				// Nothing due before the horizon: the clock goes to the moment the cleanup would find
+				// a dead worker's action (Action Scheduler's cleaner runs with every queue run), or
+				// to the horizon.
+				$timeout   = self::next_timeout();
+				self::$now = null !== $timeout && $timeout > self::$now && $timeout < $until ? $timeout : $until;
+
+				continue;
+			}
+
+			self::$now = max(self::$now, $next);
+			$claim     = self::claim(self::$now, $limit ? min(self::BATCH_SIZE, $limit - $processed) : self::BATCH_SIZE);
 
 			foreach ($claim['actions'] as $action_id) {
-				if ( ! self::process((int) $action_id, $now)) {
+				if ( ! self::process((int) $action_id, self::$now)) {
 					++$failed;
 				}
 
@@ -56,13 +106,60 @@ final class WU_E2E_Queue_Runner {
 			}
 
 			self::release($claim['id']);
-		} while ($claim['actions'] && ( ! $limit || $processed < $limit));
+		}
+
+		$clock     = self::$now;
+		self::$now = null;
+
+		if ($processed >= self::MAX_ACTIONS) {
+			throw new RuntimeException(sprintf('the queue ran %d actions without emptying: a job reschedules itself for ever', $processed));
+		}
 
 		return [
 			'processed' => $processed,
 			'failed'    => $failed,
 			'cleaned'   => $cleaned,
+			'clock'     => $clock,
 		];
+	}
+
+	/**
+	 * When the cleanup next has something to do: the oldest in-progress action times out (its
+	 * worker died), or the oldest claim on pending actions does (a worker died between its claim
+	 * and running them). Null: nothing.
+	 *
+	 * @return int|null
+	 */
+	private static function next_timeout(): ?int {
+
+		global $wpdb;
+
+		$running = $wpdb->get_var($wpdb->prepare("SELECT MIN(last_attempt_gmt) FROM {$wpdb->actionscheduler_actions} WHERE status = %s", WU_E2E_Action_Store::STATUS_RUNNING));
+		$claimed = $wpdb->get_var($wpdb->prepare("SELECT MIN(c.date_created_gmt) FROM {$wpdb->actionscheduler_actions} a JOIN {$wpdb->actionscheduler_claims} c ON a.claim_id = c.claim_id WHERE a.status = %s", WU_E2E_Action_Store::STATUS_PENDING));
+		$times   = [];
+
+		foreach ([$running, $claimed] as $date) {
+			if (null !== $date) {
+				$times[] = (int) strtotime($date . ' UTC') + self::CLEANUP_PERIOD;
+			}
+		}
+
+		return $times ? min($times) : null;
+	}
+
+	/**
+	 * When the earliest pending, unclaimed action due by $until is scheduled, or null.
+	 *
+	 * @param int $until The horizon.
+	 * @return int|null
+	 */
+	private static function next_due(int $until): ?int {
+
+		global $wpdb;
+
+		$date = $wpdb->get_var($wpdb->prepare("SELECT MIN(scheduled_date_gmt) FROM {$wpdb->actionscheduler_actions} WHERE claim_id = 0 AND status = %s AND scheduled_date_gmt <= %s", WU_E2E_Action_Store::STATUS_PENDING, gmdate('Y-m-d H:i:s', $until)));
+
+		return null === $date ? null : (int) strtotime($date . ' UTC');
 	}
 
 	/**

@@ -215,24 +215,31 @@ class Domain {
 	}
 
 	/**
-	 * Whether the domain's DNS points at the network. The e2e network has no DNS: names listed in
-	 * the network option wu_e2e_dns_not_pointing do not point here, every other one does.
+	 * Whether the domain's DNS points at the network. The e2e network has no DNS of its own: the
+	 * filter wu_e2e_has_correct_dns answers (the e2e seams ask the emulator's DNS control plane);
+	 * without it, names listed in the network option wu_e2e_dns_not_pointing do not point here.
 	 *
 	 * @return bool
 	 */
 	public function has_correct_dns() {
 
-		return ! in_array($this->get_domain(), (array) get_network_option(null, 'wu_e2e_dns_not_pointing', []), true);
+		$default = ! in_array($this->get_domain(), (array) get_network_option(null, 'wu_e2e_dns_not_pointing', []), true);
+
+		return (bool) apply_filters('wu_e2e_has_correct_dns', $default, $this->get_domain());
 	}
 
 	/**
-	 * Whether the domain serves a valid certificate: names listed in wu_e2e_ssl_valid do.
+	 * Whether the domain serves a valid certificate: the filter wu_e2e_has_valid_ssl_certificate
+	 * answers (the e2e seams ask the emulator whether its certificate covers the name); without
+	 * it, names listed in the network option wu_e2e_ssl_valid do.
 	 *
 	 * @return bool
 	 */
 	public function has_valid_ssl_certificate() {
 
-		return in_array($this->get_domain(), (array) get_network_option(null, 'wu_e2e_ssl_valid', []), true);
+		$default = in_array($this->get_domain(), (array) get_network_option(null, 'wu_e2e_ssl_valid', []), true);
+
+		return (bool) apply_filters('wu_e2e_has_valid_ssl_certificate', $default, $this->get_domain());
 	}
 
 	/**
