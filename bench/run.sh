@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks (bench/README.md) against the RunCloud emulator over TLS with injected latency.
 #
-#   make bench            full run (about 10 minutes on 2 cores), writes bench/RESULTS.md
+#   make bench            full run (about 9 minutes on 2 cores), writes bench/RESULTS.md
 #   QUICK=1 make bench    smoke run (about 1 minute), writes bench/out/quick/RESULTS-quick.md
 #   bench/run.sh          the same without make (it loads a copy of the built extension itself)
 #
