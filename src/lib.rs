@@ -6,6 +6,10 @@
 //! `#![forbid(unsafe_code)]`. Each block touches the engine where ext-php-rs has no safe API
 //! (the executor's constant and class tables, the exception scope, module start-up) and says
 //! why it is sound in a `SAFETY` comment.
+//!
+//! How a call travels from PHP through the core and back: docs/ARCHITECTURE.md. Comments tag
+//! API facts \[doc\], \[sdk\], \[seen\] or \[assumed\]; the legend is docs/RUNCLOUD_API.md,
+//! "Evidence tags".
 
 #![cfg_attr(windows, feature(abi_vectorcall))]
 
