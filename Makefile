@@ -31,9 +31,13 @@ build: deps
 ini: build
 	@PHP="$(PHP)" scripts/php-scan-dir.sh $(INI_DIR) $(EXT_SO)
 
+# Rust: rustfmt and clippy. PHP: php -l on every file, phpcs with phpcs.xml.dist (Debian's
+# php-codesniffer), the plugin files' ABSPATH guard (scripts/php-lint.sh).
 lint: deps
+	@scripts/ensure-deps.sh php-codesniffer
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	@PHP="$(PHP)" scripts/php-lint.sh
 
 rust-test: deps
 	$(CARGO) test --workspace --locked

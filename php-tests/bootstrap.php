@@ -2,12 +2,12 @@
 /**
  * PHPUnit bootstrap: the suites run against the built extension and the emulator binary.
  *
- * Run through `make test` (or `make phpunit`), which passes
- * `-d extension=target/release/libwu_runcloud.so` and WU_RUNCLOUD_EMULATOR_BIN.
+ * Run through `make test` (or `make phpunit`), which loads target/release/libwu_runcloud.so
+ * through PHP_INI_SCAN_DIR=target/php-ini and sets WU_RUNCLOUD_EMULATOR_BIN (php-tests/README.md).
  */
 
 if (!extension_loaded('wu_runcloud')) {
-	fwrite(STDERR, "wu_runcloud is not loaded. Run the suite with: php -d extension=\$(pwd)/target/release/libwu_runcloud.so /usr/bin/phpunit -c php-tests/phpunit.xml.dist (or simply: make test)\n");
+	fwrite(STDERR, "wu_runcloud is not loaded. Run the suite with: make ini && PHP_INI_SCAN_DIR=\$PWD/target/php-ini phpunit -c php-tests/phpunit.xml.dist (or simply: make phpunit)\n");
 	exit(1);
 }
 

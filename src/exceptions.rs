@@ -1,4 +1,4 @@
-//! The exception classes of DESIGN.md and the mapping from `runcloud::Error` to them.
+//! The exception classes (README.md, "The native API"; documented in the stubs) and the mapping from `runcloud::Error` to them.
 //!
 //! The classes are registered with `ClassBuilder` in module startup, without an object
 //! override: a `#[php_class]` extending Exception would lose file, line and trace, while a

@@ -3,9 +3,15 @@
 //! adds a phpinfo() section. The PHP-visible contract is stubs/wu_runcloud.stubs.php.
 //!
 //! `unsafe` lives here and only here: the `runcloud` and `runcloud-emulator` crates are
-//! `#![forbid(unsafe_code)]`. Each block touches the engine where ext-php-rs has no safe API
-//! (the executor's constant and class tables, the exception scope, module start-up) and says
-//! why it is sound in a `SAFETY` comment.
+//! `#![forbid(unsafe_code)]`. It touches the engine where ext-php-rs has no safe API: the
+//! executor's constants table (constants.rs), the compiler's class table during module start-up
+//! (exceptions.rs), permanent interned strings (to_php.rs), and the engine's C callbacks for
+//! module start-up and phpinfo() (this file, info.rs). The blocks say why they are sound in a
+//! `SAFETY` comment.
+//!
+//! How a call travels from PHP through the core and back: docs/ARCHITECTURE.md. Comments tag
+//! API facts \[doc\], \[sdk\], \[seen\] or \[assumed\]; the legend is docs/RUNCLOUD_API.md,
+//! "Evidence tags".
 
 #![cfg_attr(windows, feature(abi_vectorcall))]
 

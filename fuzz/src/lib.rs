@@ -29,7 +29,7 @@ pub fn offline_lookup() -> CallInput {
     }
 }
 
-/// RUNCLOUD_API.md §5 for ASCII input, independent of crates/runcloud/src/domain_name.rs.
+/// docs/RUNCLOUD_API.md §5 for ASCII input, independent of crates/runcloud/src/domain_name.rs.
 /// `None` for names without `xn--` labels it cannot judge alone.
 pub fn oracle_ascii(input: &str, wildcard: bool) -> Option<bool> {
     if !input.is_ascii() || input.to_ascii_lowercase().contains("xn--") {

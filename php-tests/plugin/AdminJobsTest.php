@@ -1,8 +1,8 @@
 <?php
 /**
- * The RunCloud page's background actions: Sync now, Sync now and remove orphans, Check drift,
- * Retry one domain; each a record (queued, running, done or failed, with its outcome) and one
- * queued job; run again when its worker died.
+ * RunCloud_Admin_Jobs, the RunCloud page's background actions: Sync now, Sync now and remove
+ * orphans, Check drift, Retry one domain; each a record (queued, running, done or failed, with its
+ * outcome) and one queued job; run again when its worker died.
  */
 
 namespace WU_RunCloud_Tests\Plugin;

@@ -1,8 +1,10 @@
 <?php
 /**
- * The network notices: one per failure (what happened, to which domain, what to do, a link to
- * the RunCloud page), dismissible for everyone (nonce and capability checked), gone by themselves
- * when the cause is; environment notices (Ultimate Multisite, the toggle) that cannot be dismissed.
+ * RunCloud_Admin_Notices: the network notices. One per failure (what happened, to which domain,
+ * what to do, a link to the RunCloud page), dismissible for everyone (nonce and capability
+ * checked), gone by themselves when the cause is; environment notices (the extension, Ultimate
+ * Multisite, the toggle, the configuration) that cannot be dismissed; the facade the plugin
+ * records failures through (capped, structured, cleared by a clean sync); escaped markup.
  */
 
 namespace WU_RunCloud_Tests\Plugin;
@@ -213,5 +215,123 @@ final class AdminNoticesTest extends Plugin_Test_Case {
 		ob_start();
 		$plugin->notices()->render();
 		$this->assertSame('', (string) ob_get_clean());
+	}
+
+	public function test_extension_missing_notice_and_events_degrade_without_requests(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		$notices = new Notices(
+			static function () {
+				return false;
+			}
+		);
+
+		$ids = array_column($notices->get_notices(), 'id');
+		$this->assertSame(['extension-missing'], $ids);
+
+		// The same seam in the domain events (wired by the plugin around these notices): the event
+		// is logged and recorded, nothing is sent.
+		$sync = ( new RunCloud_Plugin(__FILE__, $notices) )->sync();
+		$sync->add_domain('shop.example.com', 2);
+
+		$this->assertSame([], $this->emulator->requests());
+		$this->assertStringContainsString('extension is not loaded', implode("\n", State::log_lines('error')));
+		$this->assertContains('domain-failed', array_column($notices->get_notices(), 'id'));
+	}
+
+	public function test_incomplete_configuration_names_the_missing_constants(): void {
+
+		$this->start_emulator();
+		$plugin = $this->boot(['constants' => ['WU_RUNCLOUD_API_TOKEN' => null, 'WU_RUNCLOUD_SERVER_ID' => null, 'WU_RUNCLOUD_APP_ID' => null]]);
+
+		$notices = $plugin->notices()->get_notices();
+		$this->assertSame(['config-incomplete'], array_column($notices, 'id'), var_export($notices, true));
+		$this->assertStringContainsString('WU_RUNCLOUD_SERVER_ID', $notices[0]['message']);
+		$this->assertStringContainsString('WU_RUNCLOUD_APP_ID', $notices[0]['message']);
+	}
+
+	public function test_invalid_configuration_is_an_error_notice(): void {
+
+		$this->start_emulator();
+		$plugin = $this->boot(['constants' => ['WU_RUNCLOUD_SERVER_ID' => 'not-a-number']]);
+
+		$notices = $plugin->notices()->get_notices();
+		$this->assertContains('config-invalid', array_column($notices, 'id'), var_export($notices, true));
+	}
+
+	public function test_v2_notice_and_no_notice_when_all_is_well(): void {
+
+		$this->start_emulator();
+		$plugin = $this->boot();
+
+		$this->assertSame([], $plugin->notices()->get_notices(), 'v3 token, complete: no notice');
+
+		$v2 = new Notices(
+			null,
+			static function () {
+				return ['auth' => 'key_secret', 'missing' => []];
+			}
+		);
+
+		$this->assertSame(['v2-credentials'], array_column($v2->get_notices(), 'id'));
+	}
+
+	public function test_notices_render_escaped_on_network_admin(): void {
+
+		$this->start_emulator();
+		$plugin = $this->boot();
+
+		$plugin->notices()->record_error('add_domain <b>x</b> failed');
+
+		$this->expectOutputRegex('~<div class="notice notice-error is-dismissible" data-wu-runcloud-notice="domain-failed" data-wu-runcloud-key="[^"]+"><p><strong>[^<]+</strong> [^<]+ <a href="[^"]+">Open the RunCloud page</a></p><p class="wu-runcloud-details"><small>add_domain &lt;b&gt;x&lt;/b&gt; failed\.</small></p></div>~');
+
+		do_action('network_admin_notices');
+	}
+
+	public function test_recorded_failures_are_capped_and_cleared_by_a_clean_sync(): void {
+
+		$this->start_emulator();
+		$plugin = $this->boot();
+
+		for ($i = 0; $i < 30; $i++) {
+			$plugin->notices()->record_error("failure {$i}");
+		}
+
+		$this->assertCount(Notices::MAX_ERRORS, $plugin->notices()->get_errors());
+		$this->assertSame('failure 29', $plugin->notices()->get_errors()[ Notices::MAX_ERRORS - 1 ]['message']);
+
+		Harness::cli('runcloud sync');
+
+		$this->assertSame([], $plugin->notices()->get_errors());
+	}
+
+	public function test_failures_are_structured_records_that_go_with_their_cause(): void {
+
+		$this->start_emulator();
+		$plugin  = $this->boot();
+		$notices = $plugin->notices();
+
+		// A record written by an earlier version (no kind): a permanent failure.
+		update_network_option(null, Notices::OPTION_ERRORS, [['time' => 1, 'message' => 'old failure']]);
+
+		$notices->record_error('blocked by a.example.com', ['kind' => Notices::KIND_BLOCKING, 'domain' => 'a.example.com', 'target' => '1:1', 'reason' => 'DNS problem', 'action' => 'Point it back']);
+		$notices->record_error('still blocked by a.example.com', ['kind' => Notices::KIND_BLOCKING, 'domain' => 'a.example.com', 'target' => '1:1', 'reason' => 'DNS problem', 'action' => 'Point it back']);
+		$notices->record_error('b.example.com failed', ['kind' => Notices::KIND_SSL_FAILED, 'domain' => 'b.example.com', 'target' => '1:1', 'reason' => 'NXDOMAIN', 'action' => 'Fix DNS']);
+
+		$blocking = $notices->get_errors(Notices::KIND_BLOCKING);
+		$this->assertCount(1, $blocking, 'the same cause is recorded once');
+		$this->assertSame(['still blocked by a.example.com', 'blocking', 'a.example.com', '1:1', 'DNS problem', 'Point it back'], [$blocking[0]['message'], $blocking[0]['kind'], $blocking[0]['domain'], $blocking[0]['target'], $blocking[0]['reason'], $blocking[0]['action']]);
+		$this->assertSame('permanent', $notices->get_errors(Notices::KIND_PERMANENT)[0]['kind']);
+
+		$this->assertSame(['domain-failed', 'certificate-blocked', 'certificate-failed'], array_column($notices->get_notices(), 'id'));
+
+		$notices->clear_errors();
+		$this->assertSame(['certificate-blocked', 'certificate-failed'], array_column($notices->get_notices(), 'id'), 'a clean sync clears permanent failures only');
+
+		$notices->resolve(Notices::KIND_BLOCKING, '1:1', 'a.example.com');
+		$notices->resolve(Notices::KIND_SSL_FAILED, '2:2');
+		$this->assertSame(['certificate-failed'], array_column($notices->get_notices(), 'id'));
 	}
 }

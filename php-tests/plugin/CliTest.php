@@ -1,6 +1,6 @@
 <?php
 /**
- * WP-CLI: wp runcloud test|status|sync [--dry-run] [--remove-orphans].
+ * RunCloud_CLI: wp runcloud test|status|sync [--dry-run] [--remove-orphans].
  */
 
 namespace WU_RunCloud_Tests\Plugin;
@@ -13,28 +13,6 @@ use WU_RunCloud_Stubs\State;
  * @preserveGlobalState disabled
  */
 final class CliTest extends Plugin_Test_Case {
-
-	/**
-	 * An app with its primary domain, a wildcard, a domain the network still maps and an orphan;
-	 * a network mapping one more domain (and an inactive one) with two subdomain sites.
-	 */
-	private function drifted_network(): void {
-
-		$this->start_emulator();
-		$this->boot();
-
-		wu_runcloud_add_domain('app.runcloud.test', ['type' => 'primary', 'ssl' => false]);
-		wu_runcloud_add_domain('*.other.test', ['wildcard' => true, 'ssl' => false]);
-		wu_runcloud_add_domain('kept.example.com', ['ssl' => false]);
-		wu_runcloud_add_domain('old.example.com', ['ssl' => false]);
-		wu_runcloud_add_domain('network.test', ['ssl' => false]);
-
-		Harness::map_domain('kept.example.com', 2);
-		Harness::map_domain('shop.example.com', 3);
-		Harness::map_domain('gone.example.com', 4, false);
-		Harness::add_site(1, 'network.test');
-		Harness::add_site(5, 'blog.network.test');
-	}
 
 	public function test_status_lists_missing_orphans_and_protected_domains(): void {
 

@@ -1,8 +1,8 @@
 <?php
 /**
- * The wizard's connection test (both generations) shows the extension's guiding 401/403/404
- * messages verbatim, and every call made while someone waits (an admin request, the wizard)
- * gets a small max_wait; background work (Action Scheduler, WP-CLI) keeps the default.
+ * RunCloud_Connection_Check: the wizard's connection test (both generations) shows the
+ * extension's guiding 401/403/404 messages verbatim, and gives up at once under a long
+ * Retry-After (someone waits: a small max_wait, RequestContextTest).
  */
 
 namespace WU_RunCloud_Tests\Plugin;
@@ -103,49 +103,6 @@ final class ConnectionCheckTest extends Plugin_Test_Case {
 		$this->assertStringNotContainsString($token, $message . $this->log_text());
 	}
 
-	public function test_calls_made_while_someone_waits_get_a_small_max_wait(): void {
-
-		$this->start_emulator();
-		$plugin = $this->boot(['wp_cli' => false]);
-		$config = $plugin->config();
-
-		$this->assertSame(3, $config->options()['max_wait'] ?? null, 'a web request with no job running: someone waits');
-
-		State::$is_admin = true;
-		$this->assertSame(3, $config->options(['server_id' => 1])['max_wait'] ?? null, 'an admin page');
-
-		add_filter(
-			'wu_runcloud_interactive_max_wait',
-			static function () {
-				return 5;
-			}
-		);
-		$this->assertSame(5, $config->options()['max_wait'] ?? null, 'filterable');
-
-		$seen = null;
-		add_action(
-			'wu_runcloud_probe',
-			static function () use ($config, &$seen) {
-				$seen = $config->options();
-			}
-		);
-		State::execute(['id' => 7, 'timestamp' => State::now(), 'hook' => 'wu_runcloud_probe', 'args' => [], 'group' => 'domain']);
-
-		$this->assertIsArray($seen);
-		$this->assertArrayNotHasKey('max_wait', $seen, 'an Action Scheduler action (even inside admin-ajax.php): the default');
-		$this->assertSame(5, $config->options()['max_wait'] ?? null, 'and after it, interactive again');
-	}
-
-	public function test_wp_cli_keeps_the_default_max_wait(): void {
-
-		$this->start_emulator();
-		$plugin = $this->boot(['wp_cli' => true]);
-
-		State::$is_admin = true;
-
-		$this->assertArrayNotHasKey('max_wait', $plugin->config()->options());
-	}
-
 	/**
 	 * @dataProvider generations
 	 */
@@ -166,13 +123,5 @@ final class ConnectionCheckTest extends Plugin_Test_Case {
 		$this->assertStringContainsString('retry after 45 s', $message);
 		$this->assertStringContainsString('max_wait = 3 s', $message);
 		$this->assertCount(1, $this->emulator->requests(), 'no wait, no second request');
-	}
-
-	public function generations(): array {
-
-		return [
-			'2.4' => ['2.4'],
-			'2.5' => ['2.5'],
-		];
 	}
 }

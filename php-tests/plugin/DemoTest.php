@@ -1,6 +1,7 @@
 <?php
 /**
- * The plugin part of `make demo` runs end to end (support/class-demo.php).
+ * A scenario across the plugin's classes, not one class's test: the plugin part of `make demo`
+ * runs end to end (support/class-demo.php).
  */
 
 namespace WU_RunCloud_Tests\Plugin;
@@ -59,13 +60,5 @@ final class DemoTest extends Plugin_Test_Case {
 		$this->assertStringContainsString('ssl      late.example.com  on the app; covered', $logged);
 		$this->assertStringNotContainsString(self::TOKEN, $text . $logged);
 		$this->assertSame(12, count($this->emulator->domain_names(1, 1)));
-	}
-
-	public function generations(): array {
-
-		return [
-			'2.4' => ['2.4'],
-			'2.5' => ['2.5'],
-		];
 	}
 }

@@ -1,8 +1,8 @@
 <?php
 /**
- * The domains table's rendering (WordPress's list-table idiom): one column per web app, the last
- * error, Retry and Dismiss row actions carrying their nonces, views with counts, everything
- * escaped.
+ * RunCloud_Domains_List_Table, the domains table's rendering (WordPress's list-table idiom): one
+ * column per web app, the last error, Retry and Dismiss row actions carrying their nonces, views
+ * with counts, everything escaped.
  */
 
 namespace WU_RunCloud_Tests\Plugin;

@@ -1,7 +1,7 @@
 <?php
 /**
- * The data of the RunCloud page's domains table: the plugin's state per web app, with the last
- * error, searched, filtered and paged on the server, never asking RunCloud.
+ * RunCloud_Domains_Table, the data of the RunCloud page's domains table: the plugin's state per
+ * web app, with the last error, searched, filtered and paged on the server, never asking RunCloud.
  */
 
 namespace WU_RunCloud_Tests\Plugin;

@@ -1,7 +1,8 @@
 <?php
 /**
- * What the plugin depends on, each state told: the extension, Ultimate Multisite (active, absent,
- * installed but inactive, too old, not set up), the integration toggle, the configuration.
+ * RunCloud_Environment: what the plugin depends on, each state told: the extension, Ultimate
+ * Multisite (active, absent, installed but inactive, too old, not set up), the integration toggle,
+ * the configuration.
  */
 
 namespace WU_RunCloud_Tests\Plugin;

@@ -1,7 +1,8 @@
 <?php
 /**
- * The words an operator reads: what happened, to which domain, what to do; RunCloud's technical
- * answer kept apart; one period per sentence, no backticks, no log-line text in the headline.
+ * RunCloud_Failure_Messages, the words an operator reads: what happened, to which domain, what to
+ * do; RunCloud's technical answer kept apart; one period per sentence, no backticks, no log-line
+ * text in the headline.
  */
 
 namespace WU_RunCloud_Tests\Plugin;

@@ -1,8 +1,8 @@
 <?php
 /**
- * Failures: transient ones rescheduled through Action Scheduler (capped, growing delay),
- * permanent ones logged and recorded for the admin notice, never retried; without Action
- * Scheduler a transient failure is rethrown.
+ * RunCloud_Failure_Policy. Failures: transient ones rescheduled through Action Scheduler (capped,
+ * growing delay), permanent ones logged and recorded for the admin notice, never retried; without
+ * Action Scheduler a transient failure is rethrown.
  */
 
 namespace WU_RunCloud_Tests\Plugin;
@@ -211,72 +211,8 @@ final class FailurePolicyTest extends Plugin_Test_Case {
 		$this->assertCount(1, $this->notices_errors());
 	}
 
-	public function test_retry_jobs_are_dropped_when_the_integration_is_disabled_or_the_target_gone(): void {
-
-		$this->start_emulator();
-		$plugin = $this->boot();
-
-		$plugin->sync()->handle_retry(['op' => 'add_domain', 'domain' => 'shop.example.com', 'site_id' => 2, 'server_id' => 9, 'app_id' => 9, 'attempt' => 2]);
-		$plugin->sync()->handle_retry('garbage');
-
-		update_network_option(null, 'wu_host_integrations_enabled', ['runcloud' => false]);
-		$plugin->sync()->handle_retry(['op' => 'add_domain', 'domain' => 'shop.example.com', 'site_id' => 2, 'server_id' => 1, 'app_id' => 1, 'attempt' => 2]);
-
-		$this->assertSame([], array_filter($this->emulator->requests(), static function ($r) {
-			return 'GET' !== $r['method'];
-		}));
-		$this->assertStringContainsString('no longer a configured target', $this->log_text());
-		$this->assertStringContainsString('integration is disabled', $this->log_text());
-	}
-
 	private function notices_errors(): array {
 
 		return \WU_RunCloud\RunCloud_Plugin::instance()->notices()->get_errors();
-	}
-
-	public function test_a_retried_add_is_dropped_when_the_mapping_was_removed_meanwhile(): void {
-
-		$this->start_emulator();
-		$this->boot();
-
-		$this->emulator->fault(['method' => 'POST', 'path' => self::DOMAINS, 'times' => 3, 'status' => 503]);
-
-		Harness::map_domain('gone.example.com', 2);
-		Harness::fire('wu_add_domain', 'gone.example.com', 2);
-		$this->assertCount(1, State::scheduled(), 'the add waits for its retry');
-
-		// The customer removes the mapping before the retry: UM fires wu_remove_domain, which finds nothing.
-		Harness::unmap_domain('gone.example.com');
-		Harness::fire('wu_remove_domain', 'gone.example.com', 2);
-
-		State::run_actions('wu_runcloud_retry');
-
-		$this->assertSame([], $this->emulator->domain_names(), 'the stale add did not leave an orphan on the app');
-		$this->assertCount(3, $this->requests_matching('POST', '~/domains$~'), 'the event\'s 3 refused POSTs; the dropped retry sent none');
-		$this->assertStringContainsString('Retry of add_domain gone.example.com on 1:1 dropped: the mapping changed since (it is no longer mapped).', implode("\n", State::log_lines('info')));
-	}
-
-	public function test_a_retried_removal_is_dropped_when_the_name_is_mapped_again(): void {
-
-		$this->start_emulator();
-		$this->boot();
-
-		Harness::map_domain('back.example.com', 2);
-		Harness::fire('wu_add_domain', 'back.example.com', 2);
-		$this->assertSame(['back.example.com'], $this->emulator->domain_names());
-
-		$this->emulator->fault(['method' => 'DELETE', 'path' => self::DOMAINS . '/*', 'times' => 3, 'status' => 503]);
-		Harness::unmap_domain('back.example.com');
-		Harness::fire('wu_remove_domain', 'back.example.com', 2);
-		$this->assertCount(1, State::scheduled(), 'the removal waits for its retry');
-
-		// Mapped again before the retry: the live domain must stay on the app.
-		Harness::map_domain('back.example.com', 2);
-		Harness::fire('wu_add_domain', 'back.example.com', 2);
-
-		State::run_actions('wu_runcloud_retry');
-
-		$this->assertSame(['back.example.com'], $this->emulator->domain_names(), 'the stale removal did not take the live domain off');
-		$this->assertStringContainsString('Retry of remove_domain back.example.com on 1:1 dropped: the mapping changed since (it is mapped again).', implode("\n", State::log_lines('info')));
 	}
 }

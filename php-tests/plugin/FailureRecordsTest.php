@@ -1,7 +1,7 @@
 <?php
 /**
- * The failure records: one per cause, capped per kind, dismissed network-wide while the same
- * cause repeats with the same reason, gone with their cause.
+ * RunCloud_Failure_Records, the failure records: one per cause, capped per kind, dismissed
+ * network-wide while the same cause repeats with the same reason, gone with their cause.
  */
 
 namespace WU_RunCloud_Tests\Plugin;

@@ -1,6 +1,7 @@
 <?php
 /**
- * Ultimate Multisite 2.4.x: the legacy provider, each event end to end on the emulator.
+ * Ultimate Multisite 2.4.x: RunCloud_Legacy_Provider, the host provider. Each event end to end
+ * on the emulator, v2 credentials, the setup check, the wizard's fields and connection test.
  */
 
 namespace WU_RunCloud_Tests\Plugin;
@@ -62,52 +63,6 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 		$this->assertSame([], State::log_lines('error'));
 	}
 
-	public function test_a_stale_remembered_id_falls_back_to_the_name(): void {
-
-		$this->start_emulator();
-		$this->boot();
-
-		Harness::fire('wu_add_domain', 'shop.example.com', 2);
-		$old = $this->record('shop.example.com')['id'];
-
-		// Someone deleted and re-created the domain in the RunCloud panel: it has a new id.
-		wu_runcloud_remove_domain('shop.example.com', ['domain_id' => $old]);
-		wu_runcloud_add_domain('shop.example.com', ['ssl' => false]);
-		$this->assertNotEquals($old, $this->record('shop.example.com')['id']);
-
-		Harness::fire('wu_remove_domain', 'shop.example.com', 2);
-
-		$this->assertNull($this->record('shop.example.com'), $this->log_text());
-		$this->assertSame([], State::log_lines('error'));
-	}
-
-	public function test_a_failed_redeploy_is_retried_on_the_ssl_schedule(): void {
-
-		$this->start_emulator();
-		$plugin = $this->boot();
-
-		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 1, 'status' => 500, 'body' => '{"message":"Let\'s Encrypt is down"}']);
-
-		Harness::fire('wu_add_domain', 'shop.example.com', 2);
-		State::run_due(60);
-
-		$entry = $plugin->state()->target_entry('shop.example.com', ['server_id' => 1, 'app_id' => 1]);
-		$this->assertNotNull($this->record('shop.example.com'), 'the domain stays added');
-		$this->assertSame('pending', $entry['cert'], $this->log_text());
-		$this->assertSame(1, $entry['attempt']);
-		$this->assertStringContainsString('Let\'s Encrypt is down', $entry['reason']);
-		$this->assertSame([], State::scheduled(), 'no retry of the add itself');
-		$this->assertCount(1, State::scheduled('wu_runcloud_certificate'), 'the certificate job is due again');
-		$this->assertSame(State::now() + 300, State::scheduled('wu_runcloud_certificate')[0]['timestamp'], 'the next try 5 min later');
-		$this->assertStringContainsString('Try 1 of 12 failed; next try in 5 min', implode("\n", State::log_lines('warning')));
-
-		State::run_due(300);
-
-		$this->assertSame('covered', $plugin->state()->target_entry('shop.example.com', ['server_id' => 1, 'app_id' => 1])['cert'], $this->log_text());
-		$this->assertContains('shop.example.com', $this->emulator->state()['apps'][0]['ssl']['basic']['covered_domains']);
-		$this->assertSame([], State::$actions, 'nothing left to do');
-	}
-
 	public function test_subdomain_added_without_www_and_removed(): void {
 
 		$this->start_emulator();
@@ -122,147 +77,6 @@ final class LegacyProviderTest extends Plugin_Test_Case {
 		Harness::fire('wu_remove_subdomain', 'blog.network.test', 3);
 
 		$this->assertNull($this->record('blog.network.test'));
-	}
-
-	public function test_subdomain_covered_by_a_wildcard_domain_is_skipped(): void {
-
-		$this->start_emulator();
-		$this->boot();
-
-		wu_runcloud_add_domain('*.network.test', ['wildcard' => true, 'ssl' => false]);
-
-		$before = count($this->emulator->requests());
-
-		Harness::fire('wu_add_subdomain', 'blog.network.test', 3);
-		Harness::fire('wu_remove_subdomain', 'blog.network.test', 3);
-		Harness::fire('wu_add_subdomain', 'blog.network.test', 3);
-
-		$this->assertSame(['*.network.test'], $this->emulator->domain_names(1, 1));
-		$this->assertCount(1, $this->requests_matching('POST', '~/domains$~'), 'only the wildcard itself was ever POSTed');
-		$this->assertSame([], $this->requests_matching('DELETE', '~/domains/~'));
-
-		$after = array_slice($this->emulator->requests(), $before);
-		$this->assertLessThanOrEqual(1, count($after), 'the wildcard list is read once, then cached');
-
-		$this->assertNotEmpty(array_filter(State::log_lines('info'), static function ($line) {
-			return false !== strpos($line, 'skipped') && false !== strpos($line, '*.network.test');
-		}));
-
-		// Two levels below the wildcard are not covered by it.
-		Harness::fire('wu_add_subdomain', 'a.blog.network.test', 4);
-		$this->assertNotNull($this->record('a.blog.network.test'));
-	}
-
-	/**
-	 * @dataProvider www_cases
-	 */
-	public function test_www_follows_the_auto_create_www_subdomain_setting(string $setting, string $domain, bool $www): void {
-
-		$this->start_emulator();
-		$this->boot(['settings' => ['auto_create_www_subdomain' => $setting]]);
-
-		Harness::fire('wu_add_domain', $domain, 2);
-
-		$record = $this->record($domain);
-		$this->assertWithLog(null !== $record, "{$domain} is on the app");
-		$this->assertEquals($www ? 1 : 0, $record['www'], "{$setting}: www for {$domain}");
-		$this->assertSame($www ? 'non-www' : 'none', $record['redirection']);
-	}
-
-	public function www_cases(): array {
-
-		return [
-			'always, main domain'    => ['always', 'example.com', true],
-			'always, subdomain'      => ['always', 'blog.example.com', true],
-			'main_only, main domain' => ['main_only', 'example.com', true],
-			'main_only, co.uk'       => ['main_only', 'example.co.uk', true],
-			'main_only, org.uk (PSL)' => ['main_only', 'example.org.uk', true],
-			'main_only, below org.uk' => ['main_only', 'shop.example.org.uk', false],
-			'main_only, below co.uk' => ['main_only', 'shop.example.co.uk', false],
-			'main_only, subdomain'   => ['main_only', 'blog.example.com', false],
-			'never'                  => ['never', 'example.com', false],
-			'www. itself'            => ['always', 'www.example.org', false],
-		];
-	}
-
-	public function test_every_change_goes_to_the_extra_targets(): void {
-
-		$this->start_emulator(['--app', '1:1', '--app', '2:2', '--app', '3:3', '--ssl', 'letsencrypt']);
-		$this->boot(['constants' => ['WU_RUNCLOUD_EXTRA_TARGETS' => '2:2,3:3']]);
-
-		Harness::fire('wu_add_domain', 'shop.example.com', 2);
-
-		foreach ([1, 2, 3] as $n) {
-			$this->assertContains('shop.example.com', $this->emulator->domain_names($n, $n), "on {$n}:{$n}");
-		}
-
-		$this->assertSame(['1:1', '2:2', '3:3'], array_keys(\WU_RunCloud\RunCloud_Plugin::instance()->state()->entry('shop.example.com')['t']));
-
-		State::run_due(60);
-
-		foreach ($this->emulator->state()['apps'] as $app) {
-			$this->assertContains('shop.example.com', $app['ssl']['basic']['covered_domains'] ?? [], "one certificate job per app: {$app['server_id']}:{$app['app_id']}");
-		}
-
-		Harness::fire('wu_remove_domain', 'shop.example.com', 2);
-
-		foreach ([1, 2, 3] as $n) {
-			$this->assertNotContains('shop.example.com', $this->emulator->domain_names($n, $n), "gone from {$n}:{$n}");
-			$this->assertCount(1, $this->requests_matching('DELETE', "~/servers/{$n}/webapps/{$n}/domains/\\d+$~"));
-		}
-	}
-
-	public function test_exactly_one_handler_when_the_core_runcloud_provider_is_enabled(): void {
-
-		$this->start_emulator();
-		$plugin = $this->boot(['core_runcloud' => true]);
-
-		Harness::fire('wu_add_domain', 'shop.example.com', 2);
-		Harness::fire('wu_add_subdomain', 'blog.network.test', 3);
-		Harness::fire('wu_remove_domain', 'shop.example.com', 2);
-		Harness::fire('wu_remove_subdomain', 'blog.network.test', 3);
-
-		$this->assertSame([], State::$core_calls, 'the core RunCloud provider never ran');
-		$this->assertCount(2, $this->requests_matching('POST', '~/domains$~'), 'one POST per add');
-		$this->assertCount(2, $this->requests_matching('DELETE', '~/domains/\d+$~'), 'one DELETE per remove');
-
-		foreach (['wu_add_domain', 'wu_remove_domain', 'wu_add_subdomain', 'wu_remove_subdomain'] as $event) {
-			foreach ($GLOBALS['wp_filter'][ $event ]->callbacks as $callbacks) {
-				foreach ($callbacks as $callback) {
-					$this->assertNotInstanceOf(\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider::class, $callback['function'][0] ?? null, $event);
-				}
-			}
-		}
-
-		// The wizard and its connection test get our class for the id 'runcloud'.
-		$this->assertInstanceOf(RunCloud_Legacy_Provider::class, \WP_Ultimo\Managers\Domain_Manager::get_instance()->get_integration_instance('runcloud'));
-		$this->assertSame(0, $plugin->neutralise_core_handlers(), 'nothing left to take off');
-	}
-
-	public function test_core_provider_instantiated_late_is_taken_off_before_the_event(): void {
-
-		$this->start_emulator();
-		$this->boot();
-
-		// Something creates the core provider after plugins_loaded: it hooks the events itself.
-		require_once dirname(__DIR__) . '/plugin/support/ultimate-multisite-24.php';
-		\WP_Ultimo\Integrations\Host_Providers\Runcloud_Host_Provider::get_instance();
-
-		Harness::fire('wu_add_domain', 'late.example.com', 2);
-
-		$this->assertSame([], State::$core_calls);
-		$this->assertContains('late.example.com', $this->emulator->domain_names(1, 1));
-	}
-
-	public function test_nothing_is_hooked_when_the_integration_is_disabled(): void {
-
-		$this->start_emulator();
-		$plugin = $this->boot(['enabled' => false]);
-
-		Harness::fire('wu_add_domain', 'shop.example.com', 2);
-
-		$this->assertFalse($plugin->is_handler_active());
-		$this->assertSame([], $this->emulator->requests());
 	}
 
 	public function test_v2_key_and_secret(): void {

@@ -1,7 +1,7 @@
 <?php
 /**
- * The job queue: Action Scheduler when loaded, else WP-Cron (retries, certificate jobs and the
- * RunCloud page's actions still run), else none.
+ * RunCloud_Queue, the job queue: Action Scheduler when loaded, else WP-Cron (retries, certificate
+ * jobs and the RunCloud page's actions still run), else none.
  */
 
 namespace WU_RunCloud_Tests\Plugin;

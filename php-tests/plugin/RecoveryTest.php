@@ -1,8 +1,8 @@
 <?php
 /**
- * Work lost with a dead worker comes back by itself: Action Scheduler marks the action failed,
- * the plugin queues its work again (bounded); changes not sent while the extension or the
- * configuration was missing are sent once they can be.
+ * RunCloud_Recovery: work lost with a dead worker comes back by itself: Action Scheduler marks the
+ * action failed, the plugin queues its work again (bounded); changes not sent while the extension
+ * or the configuration was missing are sent once they can be.
  */
 
 namespace WU_RunCloud_Tests\Plugin;

@@ -1,8 +1,8 @@
 <?php
 /**
- * Drift repair (`wp runcloud sync`, Sync now): expected names already on the app that the plugin
- * does not remember are adopted (id, certificate); a sync killed half-way and run again
- * converges, nothing duplicated; without Ultimate Multisite nothing is an orphan.
+ * RunCloud_Repair, drift repair (`wp runcloud sync`, Sync now): expected names already on the app
+ * that the plugin does not remember are adopted (id, certificate); a sync killed half-way and run
+ * again converges, nothing duplicated; without Ultimate Multisite nothing is an orphan.
  */
 
 namespace WU_RunCloud_Tests\Plugin;

@@ -92,7 +92,7 @@ class RunCloud_Logger {
 			return;
 		}
 
-		error_log(sprintf('[%s] %s: %s', self::HANDLE, strtoupper($level), $message)); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log
+		error_log(sprintf('[%s] %s: %s', self::HANDLE, strtoupper($level), $message)); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log, Squiz.PHP.DiscouragedFunctions.Discouraged -- the fallback when Ultimate Multisite's wu_log_add() is not there.
 	}
 
 	/**

@@ -1,4 +1,4 @@
-//! Authentication per API version (shared/RUNCLOUD_API.md §1).
+//! Authentication per API version (docs/RUNCLOUD_API.md §1).
 //!
 //! v3: `Authorization: Bearer <token>` only [doc]. v2: HTTP Basic with API key and secret [doc],
 //! or the v3 Bearer token, which v2 pages now also accept [doc]. A credential that is not

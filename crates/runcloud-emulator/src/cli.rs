@@ -1,4 +1,5 @@
-//! The fixed command line of the `runcloud-emulator` binary (shared/DESIGN.md, "The emulator").
+//! The fixed command line of the `runcloud-emulator` binary (documented flag by flag in
+//! crates/runcloud-emulator/README.md, "Run it"; tests and benchmarks depend on it).
 
 use std::ffi::OsString;
 use std::net::SocketAddr;
@@ -9,7 +10,7 @@ use crate::config::{EmulatorConfig, SslMode};
 
 /// Default fixed window when `--rate-limit` is given without `--rate-window-ms`: one minute,
 /// the unit of the community-reported budget of about 60 requests per minute
-/// ([assumed], shared/RUNCLOUD_API.md §2).
+/// ([assumed], docs/RUNCLOUD_API.md §2).
 const DEFAULT_RATE_WINDOW_MS: u64 = 60_000;
 
 /// `--help` text: documents every flag.

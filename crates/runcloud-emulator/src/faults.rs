@@ -307,7 +307,7 @@ fn path_matches(pattern: &str, path: &str) -> bool {
 }
 
 /// An HTML error page like the ones a proxy in front of the API serves ([assumed]
-/// shared/RUNCLOUD_API.md §2: clients must treat it as a transport failure, status kept).
+/// docs/RUNCLOUD_API.md §2: clients must treat it as a transport failure, status kept).
 pub fn html_error_page(status: u16) -> Response {
     let title = format!("{status} {}", reason_phrase(status));
     let page = format!(

@@ -22,8 +22,9 @@ pub const MAX_NAMES_PER_CERTIFICATE: usize = 100;
 pub const DUPLICATE_CERTIFICATE_LIMIT: usize = 5;
 /// The window of [`DUPLICATE_CERTIFICATE_LIMIT`], on the emulator clock.
 ///
-/// [assumed] a sliding window, as shared/DESIGN.md states it ("a 6th certificate within 7
-/// days"); Let's Encrypt now refills the allowance gradually, which is never stricter.
+/// [assumed] a sliding window of 7 days (docs/RUNCLOUD_API.md §6: at most 5 certificates for
+/// the exact same set of names per 7 days); Let's Encrypt now refills the allowance gradually,
+/// which is never stricter.
 pub const DUPLICATE_WINDOW_SECONDS: u64 = 7 * SECONDS_PER_DAY;
 /// Attempts kept in each list of the state JSON (the counts are totals): keeps the state file
 /// small under benchmarks that redeploy thousands of times.

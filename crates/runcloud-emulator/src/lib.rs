@@ -1,9 +1,11 @@
 //! A strict local emulator of the RunCloud API (v2 and v3), with a control plane and fault
 //! injection, for tests, the demo and benchmarks.
 //!
-//! Spec: docs/RUNCLOUD_API.md (the API, strictly, never stricter than RunCloud) and the
-//! project's design notes (the fixed command line and control plane). Behaviour that spec
-//! marks \[assumed\] is commented "\[assumed\]" where it is implemented.
+//! Spec: docs/RUNCLOUD_API.md (the API, strictly, never stricter than RunCloud) and this
+//! crate's README.md (the fixed command line, the control plane, the fault rules). Behaviour
+//! that spec marks \[assumed\] is commented "\[assumed\]" where it is implemented; the
+//! evidence tags (\[doc\], \[sdk\], \[seen\], \[assumed\]) are explained in
+//! docs/RUNCLOUD_API.md, "Evidence tags".
 //!
 //! ```no_run
 //! use runcloud_emulator::{Emulator, EmulatorConfig};

@@ -1,4 +1,4 @@
-//! List pagination exactly as shared/RUNCLOUD_API.md §3 documents it.
+//! List pagination exactly as docs/RUNCLOUD_API.md §3 documents it.
 
 use serde_json::{json, Value};
 

@@ -80,7 +80,7 @@ impl CertificateMethod {
     }
 }
 
-/// Settings a certificate is installed with (shared/RUNCLOUD_API.md §4).
+/// Settings a certificate is installed with (docs/RUNCLOUD_API.md §4).
 #[derive(Debug, Clone)]
 pub struct CertificateSettings {
     pub method: CertificateMethod,

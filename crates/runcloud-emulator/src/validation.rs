@@ -1,7 +1,7 @@
 //! Laravel-style field validation: 422 with `{"message", "errors": {field: [..]}}`.
 //!
 //! [assumed] RunCloud documents neither the rules nor the messages; the error shape is the
-//! Laravel convention its clients parse (shared/RUNCLOUD_API.md §2), the domain-name rules are
+//! Laravel convention its clients parse (docs/RUNCLOUD_API.md §2), the domain-name rules are
 //! those of §5, and the messages are Laravel's default wording.
 
 use serde_json::{json, Map, Value};
@@ -64,7 +64,7 @@ impl FieldErrors {
 
 /// A boolean field: `true`/`false`, `1`/`0`, `"1"`/`"0"`, `"true"`/`"false"`.
 ///
-/// [assumed] shared/RUNCLOUD_API.md §4: the legacy form-encoded client sent `"1"`/`"true"`, so
+/// [assumed] docs/RUNCLOUD_API.md §4: the legacy form-encoded client sent `"1"`/`"true"`, so
 /// those spellings are accepted; anything else (e.g. `"yes"`, `2`) is not a boolean.
 pub fn parse_boolean(value: &Value) -> Option<bool> {
     match value {

@@ -1,16 +1,17 @@
 //! Resolution and validation of the configuration of one call: WU_RUNCLOUD_* constants,
-//! overridden by the per-call options (DESIGN.md "Configuration").
+//! overridden by the per-call options (README.md, "Configuration" and "The native API").
 //!
 //! Rules, in short:
 //! - An option that is present (not `null`) wins over the constant. A constant that is
-//!   defined as `''` counts as not defined (DESIGN: "when defined and non-empty").
+//!   defined as `''` counts as not defined.
 //! - Credentials are one group: when the options carry any of `api_token`, `api_key`,
 //!   `api_secret`, the credentials come from the options only, so a caller passing a v2
 //!   key + secret is not silently overruled by a token constant.
 //! - Token -> v3 (Bearer); else key + secret -> v2 (Basic); a token wins when both are given.
-//! - Wrong PHP type in an option -> `Error::Validation` (DESIGN: "a value of the wrong type is a
-//!   ValidationException naming the key"); an invalid value (empty credential, bad id, bad URL,
-//!   bad timeout) or anything wrong in a constant -> `Error::Config` naming the key/constant.
+//! - Wrong PHP type in an option -> `Error::Validation` (the stubs: "An unknown option key or
+//!   a value of the wrong type" is a ValidationException); an invalid value (empty credential,
+//!   bad id, bad URL, bad timeout) or anything wrong in a constant -> `Error::Config` naming
+//!   the key/constant.
 //! - Values are never echoed in messages (they may be secrets); only names and types are.
 
 use std::path::PathBuf;
@@ -35,7 +36,7 @@ pub(crate) const C_URL: &str = "WU_RUNCLOUD_API_URL";
 pub(crate) const C_CA: &str = "WU_RUNCLOUD_CA_FILE";
 pub(crate) const C_TIMEOUT: &str = "WU_RUNCLOUD_TIMEOUT";
 
-/// Default seconds for one request (DESIGN.md).
+/// Default seconds for one request (README.md, `WU_RUNCLOUD_TIMEOUT`).
 pub(crate) const DEFAULT_TIMEOUT_SECS: i64 = 30;
 /// Connect timeout: 10 s, or the request timeout when that is shorter.
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -478,7 +479,7 @@ pub(crate) fn resolve(func: Func, input: &CallInput) -> Result<Resolved> {
         _ => None,
     };
 
-    // Extra targets: constant only (DESIGN lists eight option overrides; this is not one).
+    // Extra targets: constant only (README.md lists eight option overrides; this is not one).
     let mut extra = match constant(input, C_EXTRA) {
         None => Vec::new(),
         Some(src) => {

@@ -1,4 +1,4 @@
-//! Validation and normalisation of a domain name before any request (RUNCLOUD_API.md §5).
+//! Validation and normalisation of a domain name before any request (docs/RUNCLOUD_API.md §5).
 //!
 //! Lower-case, one trailing dot dropped, IDN -> punycode (UTS 46, nontransitional, via the
 //! `idna` crate), labels 1–63 of `[a-z0-9-]` not starting or ending with `-`, total <= 253,

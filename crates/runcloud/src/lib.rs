@@ -20,7 +20,8 @@
 //! `pagination`, `models` (the results), `ssl` and `ssl_memory` (the SSL step, and what it
 //! remembers of each web app for the life of the process), `api` (the facade).
 //!
-//! Comments tag API facts as in docs/RUNCLOUD_API.md: [doc], [sdk], [seen], [assumed].
+//! Comments tag API facts [doc], [sdk], [seen] or [assumed]; the legend is docs/RUNCLOUD_API.md,
+//! "Evidence tags".
 
 #![forbid(unsafe_code)]
 // Those tags look like intra-doc links to rustdoc; they are not.

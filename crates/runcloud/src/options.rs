@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::value::PhpValue;
 use crate::CallInput;
 
-/// The configuration overrides every function accepts (DESIGN.md).
+/// The configuration overrides every function accepts (README.md, "The native API").
 pub(crate) const CONFIG_KEYS: &[&str] = &[
     "api_token",
     "api_key",
@@ -144,7 +144,8 @@ fn string_option(func: Func, input: &CallInput, key: &str) -> Result<Option<Stri
     }
 }
 
-/// Options of `wu_runcloud_add_domain()`, with DESIGN.md's defaults applied.
+/// Options of `wu_runcloud_add_domain()`, with their defaults applied (docs/RUNCLOUD_API.md §4,
+/// "POST domains: what is sent and accepted").
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct AddOptions {
     pub www: bool,

@@ -1,4 +1,4 @@
-//! Walking RunCloud's paginated domain list (RUNCLOUD_API.md §3).
+//! Walking RunCloud's paginated domain list (docs/RUNCLOUD_API.md §3).
 //!
 //! `perPage=40` (the documented maximum). Stops at `meta.pagination.total_pages`, at
 //! `meta.lastPage` [seen], on an empty `data`, or — when the answer has no pagination meta at

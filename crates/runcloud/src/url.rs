@@ -1,6 +1,6 @@
 //! Validation of the API root (WU_RUNCLOUD_API_URL / `api_url`).
 //!
-//! Rules (DESIGN.md): `https://` required except for loopback hosts (127.0.0.0/8, ::1,
+//! Rules (README.md, `WU_RUNCLOUD_API_URL`): `https://` required except for loopback hosts (127.0.0.0/8, ::1,
 //! localhost), no userinfo, query or fragment; one trailing slash is dropped. The client
 //! appends `/v3` or `/v2`. The URL itself is never echoed in an error: a URL with userinfo
 //! would carry a password.

@@ -59,7 +59,7 @@ fn result_shapes_serialise_as_designed() {
     let emu = start(|_| {});
     let added = api::add_domain(&v3(&emu), b"Shape.Example.com.").unwrap();
     let v = serde_json::to_value(&added).unwrap();
-    // Keys in DESIGN.md's order (serde_json's preserve_order is enabled by this crate).
+    // Keys in the stubs' order (stubs/wu_runcloud.stubs.php) (serde_json's preserve_order is enabled by this crate).
     let keys: Vec<&str> = v["domain"]
         .as_object()
         .unwrap()

@@ -2,14 +2,14 @@
 //! the public facade. The long runs are the cargo-fuzz targets in fuzz/ (docs/RELIABILITY.md).
 //!
 //! - Domain validation, ASCII: for random ASCII strings the accept/reject decision equals an
-//!   independent oracle written from RUNCLOUD_API.md §5; accepted names are already canonical.
+//!   independent oracle written from docs/RUNCLOUD_API.md §5; accepted names are already canonical.
 //! - Domain validation, anything: for random bytes (Unicode, invalid UTF-8, controls) the
 //!   decision is a Validation error or acceptance, never a panic; every accepted name is
 //!   accepted by the (strict) emulator, and normalising it again changes nothing.
 //! - Decoders: random statuses and bodies served by the emulator end in `Ok` or the error
 //!   class the status calls for, never a panic; the message names the endpoint.
 //! - Certificate answers (`GET ssl`): a 2xx object without `id` is "no certificate", any
-//!   other 2xx shape an error naming `/ssl`, per an oracle written from RUNCLOUD_API.md §2/§4;
+//!   other 2xx shape an error naming `/ssl`, per an oracle written from docs/RUNCLOUD_API.md §2/§4;
 //!   `add_domain` never throws for them (its SSL step says `failed`).
 //! - Refused adds: a random 4xx (but 429) to the POST of a name already on the app is
 //!   `created => false`; of a name not there, the error with RunCloud's status.
@@ -100,7 +100,7 @@ fn accepted(raw: &[u8], wildcard: bool) -> Result<bool, String> {
     }
 }
 
-/// RUNCLOUD_API.md §5 for ASCII input, written independently of src/domain_name.rs.
+/// docs/RUNCLOUD_API.md §5 for ASCII input, written independently of src/domain_name.rs.
 fn oracle_ascii(input: &str, wildcard: bool) -> Option<String> {
     let lower = input.to_ascii_lowercase();
     let name = lower.strip_suffix('.').unwrap_or(&lower);

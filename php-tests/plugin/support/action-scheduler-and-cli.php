@@ -3,12 +3,14 @@
  * Stand-ins for Action Scheduler (as_* functions, queued in State::$actions) and WP-CLI
  * (WP_CLI::add_command/log/success/warning/error, output in State::$cli).
  *
+ * Copies: Action Scheduler 3.9 (Ultimate Multisite 2.4.8's composer.json requires `^3.9.1`):
+ * the as_* signatures with `$unique` and `$priority`; State::execute() fires the
+ * before/after-execute hooks as its runner does. WP-CLI: 2.x's static WP_CLI API.
+ *
  * Loaded only when a test asks for them: the plugin must also work without either.
  *
  * @package WU_RunCloud_Stubs
  */
-
-// phpcs:disable
 
 namespace WP_CLI {
 

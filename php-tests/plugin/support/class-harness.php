@@ -243,7 +243,7 @@ final class Harness {
 }
 
 /**
- * A mapped domain (Ultimate Multisite's Domain model, the two getters the plugin reads).
+ * A mapped domain (Ultimate Multisite's Domain model: the getters the plugin reads).
  */
 final class Mapped_Domain {
 

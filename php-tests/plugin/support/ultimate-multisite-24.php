@@ -3,10 +3,10 @@
  * Ultimate Multisite 2.4.x: the core RunCloud host provider (stand-in that only records its calls:
  * the one-handler tests check it is never called once our plugin is active).
  *
+ * Copies: Ultimate Multisite 2.4.10 (host providers; no Integration_Registry).
+ *
  * @package WU_RunCloud_Stubs
  */
-
-// phpcs:disable
 
 namespace WP_Ultimo\Integrations\Host_Providers;
 

@@ -4,10 +4,10 @@
  * Base_Capability_Module, Integration_Registry, Credential_Store, and the core RunCloud
  * integration + module (stand-ins recording their calls). Public signatures as in 2.5.
  *
+ * Copies: Ultimate Multisite 2.5.0 (integrations and capability modules).
+ *
  * @package WU_RunCloud_Stubs
  */
-
-// phpcs:disable
 
 namespace WP_Ultimo\Helpers {
 

@@ -4,10 +4,10 @@
  * signatures (written for these tests, not copied): the Singleton trait, Base_Host_Provider,
  * Domain_Manager (www setting, load_integrations), wu_log_add, wu_get_setting, wu_get_domains...
  *
+ * Copies: Ultimate Multisite 2.4.10 and 2.5.0 (the classes and functions both have alike).
+ *
  * @package WU_RunCloud_Stubs
  */
-
-// phpcs:disable
 
 namespace WP_Ultimo\Traits {
 

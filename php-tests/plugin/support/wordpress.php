@@ -4,10 +4,12 @@
  * $wp_filter[$hook]->callbacks layout), network options, escaping, WP_Error, JSON answers,
  * sites and network.
  *
+ * Copies: WordPress 6.1 (Debian 12's `wordpress` package, the version the e2e runs); each
+ * function has 6.1's signature up to the last parameter the plugin passes (checked against
+ * /usr/share/wordpress). The plugin itself needs WordPress 5.3 or later.
+ *
  * @package WU_RunCloud_Stubs
  */
-
-// phpcs:disable
 
 use WU_RunCloud_Stubs\State;
 

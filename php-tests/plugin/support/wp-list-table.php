@@ -5,10 +5,12 @@
  * tbody#the-list, td.column-<name>, div.row-actions), so the page renders in PHPUnit. Loaded
  * by the tests that render the page (real WordPress: e2e).
  *
+ * Copies: WordPress 6.1's WP_List_Table (method names, properties, markup classes).
+ *
  * @package WU_RunCloud_Stubs
  */
 
-// phpcs:disable
+// phpcs:disable PSR2.Classes.PropertyDeclaration.Underscore -- WordPress's own property names ($_args, ...).
 
 if ( ! class_exists('WP_List_Table')) {
 	class WP_List_Table {

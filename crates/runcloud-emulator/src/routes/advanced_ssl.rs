@@ -1,5 +1,5 @@
 //! Advanced (per-domain) SSL: the mode switch and one certificate per domain
-//! (shared/RUNCLOUD_API.md §4, Business/Enterprise plans).
+//! (docs/RUNCLOUD_API.md §4, Business/Enterprise plans).
 
 use serde_json::json;
 

@@ -1,4 +1,4 @@
-//! Domains of a web app: list, add, get, delete, update settings (shared/RUNCLOUD_API.md §4).
+//! Domains of a web app: list, add, get, delete, update settings (docs/RUNCLOUD_API.md §4).
 
 use serde_json::{json, Map, Value};
 
@@ -15,7 +15,7 @@ use crate::validation::{
     required_choice, FieldErrors, NameProblem,
 };
 
-/// [assumed] Laravel's `unique` message (shared/RUNCLOUD_API.md §2).
+/// [assumed] Laravel's `unique` message (docs/RUNCLOUD_API.md §2).
 pub const NAME_TAKEN: &str = "The name has already been taken.";
 
 /// `GET .../domains?page=&perPage=`: a page of domains, oldest first [assumed order].

@@ -1,4 +1,4 @@
-//! Basic SSL: one certificate for the whole web app (shared/RUNCLOUD_API.md §4).
+//! Basic SSL: one certificate for the whole web app (docs/RUNCLOUD_API.md §4).
 
 use serde_json::{Map, Value};
 

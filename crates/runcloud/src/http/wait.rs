@@ -19,7 +19,7 @@
 use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// `max_wait` when the call does not give one (DESIGN.md).
+/// `max_wait` when the call does not give one (README.md, "The native API").
 pub(crate) const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(60);
 /// Largest `max_wait` accepted (also bounds every hint we could honour).
 pub(crate) const MAX_MAX_WAIT_SECS: f64 = 3600.0;

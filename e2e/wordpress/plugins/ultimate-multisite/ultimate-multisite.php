@@ -7,8 +7,11 @@
  * Requires PHP: 7.4
  * Text Domain: ultimate-multisite
  *
+ * Copies the public interfaces of Ultimate Multisite 2.4.10 and 2.5.0 and of Action Scheduler 3.9
+ * (e2e/README.md, "The Ultimate Multisite stand-in").
+ *
  * Which generation it presents is the network option `wu_e2e_um_generation` ('2.5' by default, or
- * '2.4'), read at load: e2e/php/commands/um-generation.php switches it.
+ * '2.4'), read at load: e2e/php/commands/set-network-option.php switches it.
  *
  * @package WU_RunCloud_E2E
  */

@@ -1,0 +1,128 @@
+<?php
+/**
+ * RunCloud_Certificate_Job: one run per web app covers every waiting name with one redeploy (a
+ * burst of mappings is one issuance), or per domain in advanced SSL mode; a forced run
+ * (`wp runcloud sync`) checks a blocking name again.
+ */
+
+namespace WU_RunCloud_Tests\Plugin;
+
+use WU_RunCloud\RunCloud_Plugin;
+use WU_RunCloud_Stubs\Harness;
+use WU_RunCloud_Stubs\State;
+
+/**
+ * @runTestsInSeparateProcesses
+ * @preserveGlobalState disabled
+ */
+final class CertificateJobTest extends Plugin_Test_Case {
+
+	/**
+	 * @dataProvider generations
+	 */
+	public function test_a_burst_of_20_mappings_is_one_redeploy(string $generation): void {
+
+		$this->start_emulator();
+		$this->boot(['generation' => $generation]);
+
+		$names = [];
+
+		for ($i = 1; $i <= 20; $i++) {
+			$names[] = "tenant{$i}.example.com";
+			Harness::map_and_fire("tenant{$i}.example.com", $i + 1);
+		}
+
+		State::run_due(self::WINDOW);
+
+		$covered = $this->covered();
+		foreach ($names as $name) {
+			$this->assertContains($name, $covered);
+			$this->assertSame('covered', $this->cert($name));
+		}
+
+		$this->assertLessThanOrEqual(2, $this->redeploys());
+		$this->assertSame(1, $this->emulator->issuance()['issued_count'], 'one Let\'s Encrypt certificate for the burst');
+		$this->assertLessThanOrEqual(20 + 3, count($this->emulator->requests()), implode("\n", $this->request_lines()));
+		$this->assertCount(20, $this->requests_matching('POST', '~/domains$~'));
+		$this->assertSame([], State::$actions);
+	}
+
+	public function test_a_burst_of_50_stays_at_the_request_floor(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		for ($i = 1; $i <= 50; $i++) {
+			Harness::map_and_fire("tenant{$i}.example.com", $i + 1);
+		}
+
+		State::run_due(self::WINDOW);
+
+		$this->assertCount(50, array_intersect(array_map(static function ($i) {
+			return "tenant{$i}.example.com";
+		}, range(1, 50)), $this->covered()));
+		$this->assertSame(1, $this->emulator->issuance()['issued_count']);
+		$this->assertLessThanOrEqual(50 + 3, count($this->emulator->requests()), implode("\n", $this->request_lines()));
+		// 50 domains with www: exactly 100 names, allowed, with the warning.
+		$this->assertContains('certificate-names-warning', $this->notice_ids());
+	}
+
+	public function test_advanced_mode_issues_per_domain_and_retries_one_name_alone(): void {
+
+		$this->start_emulator(['--app', '1:1', '--ssl', 'advanced']);
+		$this->boot();
+		$this->emulator->set_dns('slow.example.com', false);
+
+		Harness::map_and_fire('slow.example.com', 2);
+		Harness::map_and_fire('fast.example.com', 3);
+		State::run_due(self::WINDOW);
+
+		$certificates = $this->emulator->state()['apps'][0]['ssl']['domains'];
+		$this->assertArrayHasKey('fast.example.com', $certificates, 'one name\'s DNS blocks only itself: ' . $this->log_text());
+		$this->assertSame('covered', $this->cert('fast.example.com'));
+		$this->assertSame('pending', $this->cert('slow.example.com'), 'per-domain: never taken off the app');
+		$this->assertNotNull($this->record('slow.example.com'));
+		$this->assertSame('advanced', RunCloud_Plugin::instance()->lifecycle()->mode(self::APP));
+
+		$this->emulator->set_dns('slow.example.com', true);
+		State::run_due(300);
+
+		$this->assertArrayHasKey('slow.example.com', $this->emulator->state()['apps'][0]['ssl']['domains'], $this->log_text());
+		$this->assertSame('covered', $this->cert('slow.example.com'));
+		$this->assertSame(0, $this->redeploys(), 'never the whole-app certificate');
+
+		// The mode is known now: an add takes its own SSL step, as before the lifecycle.
+		Harness::map_and_fire('third.example.com', 4);
+		$this->assertSame('covered', $this->cert('third.example.com'));
+		$this->assertSame([], State::$actions);
+	}
+
+	public function test_a_sync_checks_a_blocking_name_again_when_nothing_else_waits(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		Harness::map_and_fire('moved.example.com', 2);
+		State::run_due(self::WINDOW);
+		$this->emulator->set_dns('moved.example.com', false);
+		Harness::map_and_fire('new.example.com', 3);
+		State::run_due(self::WINDOW);
+		$this->assertSame('blocking', $this->cert('moved.example.com'));
+
+		// The tenant waiting behind it leaves; nothing waits any more, the notice stays: the
+		// certificate still cannot be renewed.
+		Harness::unmap_domain('new.example.com');
+		Harness::fire('wu_remove_domain', 'new.example.com', 3);
+		State::run_due(86400);
+		$this->assertContains('certificate-blocked', $this->notice_ids());
+		$this->assertSame(1, $this->emulator->issuance()['failed_count'], 'no retry with nothing to cover');
+
+		// The operator fixes DNS and runs a sync: one redeploy proves it and clears the notice.
+		$this->emulator->set_dns('moved.example.com', true);
+		$this->assertSame(0, Harness::cli('runcloud sync'), State::cli_text());
+
+		$this->assertSame('covered', $this->cert('moved.example.com'));
+		$this->assertNotContains('certificate-blocked', $this->notice_ids());
+		$this->assertSame(2, $this->emulator->issuance()['issued_count']);
+	}
+}

@@ -1,0 +1,120 @@
+<?php
+/**
+ * RunCloud_Certificate_Refusal: a redeploy Let's Encrypt refused, naming a name. A name the
+ * plugin added and no certificate ever covered is parked (the others get their certificate
+ * at once); a name covered before, or not the plugin's, is never removed but reported as
+ * blocking the certificate.
+ */
+
+namespace WU_RunCloud_Tests\Plugin;
+
+use WU_RunCloud\RunCloud_Plugin;
+use WU_RunCloud_Stubs\Harness;
+use WU_RunCloud_Stubs\State;
+
+/**
+ * @runTestsInSeparateProcesses
+ * @preserveGlobalState disabled
+ */
+final class CertificateRefusalTest extends Plugin_Test_Case {
+
+	public function test_a_second_tenant_with_working_dns_gets_its_certificate_meanwhile(): void {
+
+		$this->start_emulator();
+		$this->boot();
+		$this->emulator->set_dns('slow.example.com', false);
+
+		Harness::map_and_fire('slow.example.com', 2);
+		Harness::map_and_fire('fast.example.com', 3);
+		State::run_due(self::WINDOW);
+
+		$this->assertSame('covered', $this->cert('fast.example.com'), $this->log_text());
+		$this->assertContains('fast.example.com', $this->covered());
+		$this->assertSame('parked', $this->cert('slow.example.com'));
+		$this->assertNotContains('slow.example.com', $this->emulator->domain_names());
+		$this->assertSame(['issued' => 1, 'failed' => 1], ['issued' => $this->emulator->issuance()['issued_count'], 'failed' => $this->emulator->issuance()['failed_count']], 'the refused order was retried at once without the unready name');
+
+		// Later, a third tenant while the first still waits: not blocked either.
+		Harness::map_and_fire('third.example.com', 4);
+		State::run_due(self::WINDOW);
+
+		$this->assertSame('covered', $this->cert('third.example.com'));
+		$this->assertSame('parked', $this->cert('slow.example.com'));
+
+		$this->assertSame(0, Harness::cli('runcloud status'));
+		$out = State::cli_text();
+		$this->assertStringContainsString('  parked   slow.example.com (waiting for DNS', $out);
+		$this->assertStringContainsString('  ssl      fast.example.com  on the app; covered', $out);
+		$this->assertMatchesRegularExpression('~  ssl      slow\.example\.com  not on the app; parked, waiting for DNS \(not on the app\), next try in \d+ min \(1 of 12 tries failed\): DNS not ready: .*slow\.example\.com~', $out);
+		$this->assertStringContainsString('1:1: SSL basic (one Let\'s Encrypt certificate for the whole web app); a whole-app certificate holds 4 of 100 names', $out);
+	}
+
+	public function test_a_moved_covered_name_is_reported_by_name_and_never_removed(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		Harness::map_and_fire('moved.example.com', 2);
+		State::run_due(self::WINDOW);
+		$this->assertSame('covered', $this->cert('moved.example.com'));
+
+		// Its owner points its DNS elsewhere; then another tenant maps a domain.
+		$this->emulator->set_dns('moved.example.com', false);
+		Harness::map_and_fire('new.example.com', 3);
+		State::run_due(self::WINDOW);
+
+		$this->assertContains('moved.example.com', $this->emulator->domain_names(), 'a name covered before is never removed');
+		$this->assertSame([], $this->requests_matching('DELETE', '~/domains/~'));
+		$this->assertSame('blocking', $this->cert('moved.example.com'));
+		$this->assertSame('pending', $this->cert('new.example.com'));
+		$this->assertStringContainsString('waiting: moved.example.com blocks the certificate', $this->entry('new.example.com')['reason']);
+
+		$this->assertContains('certificate-blocked', $this->notice_ids());
+		$this->assertStringContainsString('moved.example.com no longer validates', $this->notice('certificate-blocked'));
+		$this->assertStringContainsString('Point moved.example.com (and www.moved.example.com when www is on) back at the server', $this->notice('certificate-blocked'));
+		$this->assertStringContainsString('moved.example.com no longer validates', implode("\n", State::log_lines('error')));
+
+		$this->assertSame(0, Harness::cli('runcloud status'));
+		$this->assertStringContainsString('1:1: blocking the certificate: moved.example.com (', State::cli_text());
+		$this->assertStringContainsString('  ssl      moved.example.com  on the app; blocking the certificate', State::cli_text());
+
+		// No retry before the hold ends (Let's Encrypt's failed-validation limit), even for new names.
+		Harness::map_and_fire('newer.example.com', 4);
+		State::run_due(self::WINDOW);
+		$this->assertSame(1, $this->emulator->issuance()['failed_count'], 'one refused order, not one per new name');
+
+		$this->emulator->set_dns('moved.example.com', true);
+		State::run_due(300);
+
+		foreach (['moved.example.com', 'new.example.com', 'newer.example.com'] as $name) {
+			$this->assertSame('covered', $this->cert($name), $this->log_text());
+		}
+		$this->assertNotContains('certificate-blocked', $this->notice_ids(), 'the notice goes with its cause');
+		$this->assertSame([], RunCloud_Plugin::instance()->state()->target(self::APP)['blocking']);
+	}
+
+	public function test_the_apps_own_domain_blocking_is_reported_and_kept(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		wu_runcloud_add_domain('app.runcloud.test', ['type' => 'primary', 'ssl' => false]);
+		$this->emulator->set_dns('app.runcloud.test', false);
+
+		Harness::map_and_fire('shop.example.com', 2);
+		State::run_due(self::WINDOW);
+
+		$this->assertContains('app.runcloud.test', $this->emulator->domain_names());
+		$this->assertSame('pending', $this->cert('shop.example.com'));
+		$this->assertStringContainsString('app.runcloud.test no longer validates', $this->notice('certificate-blocked'));
+		$this->assertStringContainsString('was not added by this plugin', $this->notice('certificate-blocked'));
+
+		// Removing the blocking domain in RunCloud is one way out: the hold ends at its next try.
+		wu_runcloud_remove_domain('app.runcloud.test');
+		RunCloud_Plugin::instance()->inventory()->refresh(self::APP);
+		State::run_due(300);
+
+		$this->assertSame('covered', $this->cert('shop.example.com'), $this->log_text());
+		$this->assertNotContains('certificate-blocked', $this->notice_ids());
+	}
+}
