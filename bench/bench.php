@@ -5,7 +5,8 @@
  * counter around it, and writes all raw numbers to $BENCH_OUT/results.json. report.php turns
  * that file into markdown. Benchmarks only report: nothing here fails on a time.
  *
- * Environment: QUICK=1 (about a minute), BENCH_ONLY=1,2,3,3b,4 (a subset; 3c on request), BENCH_OUT (default bench/out),
+ * Environment: QUICK=1 (about a minute), BENCH_ONLY=1,burst,2,3,3b,4 (a subset; 3c on request),
+ * BENCH_RERUN=1 (replace only those scenarios in the existing results), BENCH_OUT (default bench/out),
  * BENCH_REPS, BENCH_LATENCY_MS (20), BENCH_CONNECT_LATENCY_MS (40), BENCH_BULK_LATENCY_MS (5).
  */
 
@@ -30,7 +31,7 @@ $env = static fn(string $name, $default) => false !== getenv($name) && '' !== ge
 
 $quick = '1' === $env('QUICK', '0');
 $out_dir = $env('BENCH_OUT', __DIR__ . '/out');
-$only = array_filter(explode(',', (string) $env('BENCH_ONLY', $quick ? '1,2,3,4' : '1,2,3,3b,4')), 'strlen');
+$only = array_filter(explode(',', (string) $env('BENCH_ONLY', $quick ? '1,burst,2,3,4' : '1,burst,2,3,3b,4')), 'strlen');
 $ext = (string) $env('WU_RUNCLOUD_EXTENSION', dirname(__DIR__) . '/target/release/libwu_runcloud.so');
 $token = 'bench-token-0123456789';
 $latency = (int) $env('BENCH_LATENCY_MS', 20);
@@ -38,18 +39,18 @@ $connect_latency = (int) $env('BENCH_CONNECT_LATENCY_MS', 40);
 $bulk_latency = (int) $env('BENCH_BULK_LATENCY_MS', 5);
 
 $plan = $quick ? [
-	'map_reps' => 1, 'map_domains' => 20,
+	'map_reps' => 1, 'map_domains' => 20, 'burst_reps' => 1, 'burst_domains' => 20,
 	'remove_reps' => 1, 'remove_sizes' => [10, 1000, 10000],
 	'bulk_reps' => 1, 'bulk_domains' => 240, 'bulk_limit' => 60, 'bulk_window_ms' => 1000, 'bulk_budget_s' => 60,
 	'load_runs' => 60, 'rss_runs' => 5, 'cpu_reps' => 1, 'cpu_calls' => 200,
 ] : [
-	'map_reps' => 5, 'map_domains' => 50,
+	'map_reps' => 5, 'map_domains' => 50, 'burst_reps' => 5, 'burst_domains' => 50,
 	'remove_reps' => 5, 'remove_sizes' => [10, 1000, 10000],
 	'bulk_reps' => 3, 'bulk_domains' => 2000, 'bulk_limit' => 60, 'bulk_window_ms' => 1000, 'bulk_budget_s' => 150,
 	'load_runs' => 300, 'rss_runs' => 20, 'cpu_reps' => 7, 'cpu_calls' => 1000,
 ];
 if (false !== getenv('BENCH_REPS') && '' !== getenv('BENCH_REPS')) {
-	foreach (['map_reps', 'remove_reps', 'bulk_reps', 'cpu_reps'] as $key) {
+	foreach (['map_reps', 'burst_reps', 'remove_reps', 'bulk_reps', 'cpu_reps'] as $key) {
 		$plan[$key] = (int) getenv('BENCH_REPS');
 	}
 }
@@ -70,6 +71,9 @@ $results = [
 		'curl' => curl_version()['version'] . ' / ' . curl_version()['ssl_version'],
 		'wu_runcloud' => function_exists('wu_runcloud_version') ? wu_runcloud_version() : 'not loaded in the driver',
 		'git' => trim((string) shell_exec('git -C ' . escapeshellarg(dirname(__DIR__)) . ' describe --always --dirty 2>/dev/null')),
+		'git_subject' => trim((string) shell_exec('git -C ' . escapeshellarg(dirname(__DIR__)) . ' log -1 --format=%s 2>/dev/null')),
+		// The main branch this tree contains, when it does (the code under measurement).
+		'main' => trim((string) shell_exec('cd ' . escapeshellarg(dirname(__DIR__)) . ' && git merge-base --is-ancestor main HEAD 2>/dev/null && git log -1 --format="%h %s" main')),
 		'extension' => $ext,
 		'extension_source' => getenv('WU_RUNCLOUD_EXTENSION_SOURCE') ?: $ext,
 		'extension_mtime' => is_file(getenv('WU_RUNCLOUD_EXTENSION_SOURCE') ?: $ext) ? gmdate('Y-m-d H:i:s', (int) filemtime(getenv('WU_RUNCLOUD_EXTENSION_SOURCE') ?: $ext)) . ' UTC' : null,
@@ -84,8 +88,28 @@ $results = [
 	'scenarios' => [],
 ];
 
+// BENCH_RERUN=1: run the scenarios of BENCH_ONLY again and replace only those in the existing
+// results file (same .so), e.g. after a scenario was disturbed by other work on the machine.
+if ('1' === $env('BENCH_RERUN', '0')) {
+	$previous = is_file($results_file) ? json_decode((string) file_get_contents($results_file), true) : null;
+	if (!is_array($previous) || ($previous['meta']['extension_sha256'] ?? null) !== $results['meta']['extension_sha256']) {
+		fwrite(STDERR, "bench: BENCH_RERUN needs {$results_file} from a run of this same .so\n");
+		exit(1);
+	}
+	$previous['meta']['reruns'][] = ['scenarios' => array_values($only), 'started' => $results['meta']['started'], 'load_start' => $results['meta']['load_start']];
+	$results = $previous;
+}
+$rerun = !empty($results['meta']['reruns']) ? count($results['meta']['reruns']) - 1 : null;
+
 $save = static function () use (&$results, $results_file): void {
 	file_put_contents($results_file, json_encode($results, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE) . "\n");
+};
+/** Ends a scenario: the machine's load after it, its results saved, its emulator stopped. */
+$finish = static function (string $key, array $scenario, Emulator $emulator) use (&$results, $save): void {
+	$scenario['load_after'] = machine_load();
+	$results['scenarios'][$key] = $scenario;
+	$save();
+	$emulator->stop();
 };
 $say = static function (string $line): void {
 	fwrite(STDERR, '[' . gmdate('H:i:s') . '] ' . $line . "\n");
@@ -182,11 +206,65 @@ if (in_array('1', $only, true)) {
 		$results['scenarios']['map'] = $scenario;
 		$save();
 	}
-	$scenario['load_after'] = machine_load();
 	$scenario['connection_offset'] = $counters->offset();
-	$results['scenarios']['map'] = $scenario;
-	$save();
-	$emulator->stop();
+	$finish('map', $scenario, $emulator);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario "burst": N mappings until the certificate covers them all, through the plugin
+// (events, then its queue with the coalesced certificate job), through the native API one add at
+// a time (each add with its own SSL step), and WordPress-style (a new cURL handle per request).
+if (in_array('burst', $only, true)) {
+	$n = $plan['burst_domains'];
+	$say("scenario burst: {$n} mappings × {$plan['burst_reps']} reps");
+	[$emulator, $config, $command] = $start(['--tls', '--latency-ms', $latency, '--connect-latency-ms', $connect_latency, '--ssl', 'letsencrypt']);
+	$counters = new Counters($emulator);
+	// plugin_www: the plugin again with www on every mapping (UM's default), for reference: 2N
+	// names on the certificate, which brings the 90-name rule's fresher listing into play.
+	$flows = [
+		'plugin' => ['burst_plugin', ['www' => 'never']],
+		'native_per_add' => ['map_wu', []],
+		'wordpress' => ['map_curl_new', []],
+		'plugin_www' => ['burst_plugin', ['www' => 'always']],
+	];
+	$expected = [];
+	for ($i = 1; $i <= $n; $i++) {
+		$expected[] = "burst-{$i}.example.test";
+	}
+	$scenario = ['emulator' => $command, 'domains' => $n, 'reps' => [], 'shapes' => [], 'runs' => [], 'load_before' => machine_load()];
+	for ($r = 0; $r < $plan['burst_reps']; $r++) {
+		$rep = [];
+		foreach ($rotate(array_keys($flows), $r) as $flow) {
+			[$task, $extra] = $flows[$flow];
+			$emulator->reset();
+			$before = $counters->snapshot();
+			$worker = run_worker($task, ['count' => $n, 'prefix' => 'burst'] + $extra + $config);
+			$seen = $counters->since($before);
+			$state = $emulator->state();
+			$covered = covered_names($state);
+			$certificate_names = count(certificate_names($state));
+			$rep[$flow] = [
+				'wall_ms' => $worker['wall_ms'], 'cpu_ms' => $worker['cpu_ms'],
+				'requests' => $seen['requests'], 'connections' => $seen['connections'],
+				'issued' => (int) $state['issuance']['issued_count'], 'refused' => (int) $state['issuance']['failed_count'],
+				'covered' => count(array_intersect($expected, $covered)), 'names_on_certificate' => $certificate_names,
+				'events_ms' => $worker['events_ms'] ?? null, 'queue_ms' => $worker['queue_ms'] ?? null,
+				'queue_clock_s' => $worker['queue_clock_s'] ?? null, 'actions_run' => $worker['actions_run'] ?? null,
+				'actions_left' => $worker['actions_left'] ?? null,
+				'log_errors' => $worker['log_errors'] ?? [], 'log_warnings' => $worker['log_warnings'] ?? [],
+				'stderr' => $worker['stderr'] ?? null,
+			];
+			if (0 === $r) {
+				$scenario['shapes'][$flow] = request_shapes($seen['log']);
+				$scenario['runs'][$flow] = array_slice(request_runs($seen['log']), 0, 12);
+			}
+			$say(sprintf('  rep %d %-15s %7.0f ms %4d requests %3d connections %3d issued, %d/%d covered', $r + 1, $flow, $worker['wall_ms'], $seen['requests'], $seen['connections'], $rep[$flow]['issued'], $rep[$flow]['covered'], $n));
+		}
+		$scenario['reps'][] = $rep;
+		$results['scenarios']['burst'] = $scenario;
+		$save();
+	}
+	$finish('burst', $scenario, $emulator);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,17 +297,14 @@ if (in_array('2', $only, true)) {
 		$results['scenarios']['remove'] = $scenario;
 		$save();
 	}
-	$scenario['load_after'] = machine_load();
-	$results['scenarios']['remove'] = $scenario;
-	$save();
-	$emulator->stop();
+	$finish('remove', $scenario, $emulator);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Scenario 3: bulk sync of N domains under a rate limit. '3' is the issue's example (60 per
 // 1 s window); '3b' (full run only) is RunCloud's presumed budget, 60 per minute, with just
 // enough domains to need a second window.
-$bulk = static function (string $key, int $n, int $limit, int $window, int $reps, int $budget_s, ?int $connect_ms = null) use (&$results, $save, $say, $start, $statuses, $bulk_latency, $connect_latency): void {
+$bulk = static function (string $key, int $n, int $limit, int $window, int $reps, int $budget_s, ?int $connect_ms = null) use (&$results, $save, $finish, $say, $start, $statuses, $bulk_latency, $connect_latency): void {
 	$say("scenario {$key}: bulk add {$n} domains at {$limit}/{$window} ms × {$reps} reps (at most {$budget_s} s)");
 	[$emulator, $config, $command] = $start(['--tls', '--latency-ms', $bulk_latency, '--connect-latency-ms', $connect_ms ?? $connect_latency, '--rate-limit', $limit, '--rate-window-ms', $window]);
 	$counters = new Counters($emulator);
@@ -277,10 +352,7 @@ $bulk = static function (string $key, int $n, int $limit, int $window, int $reps
 			break;
 		}
 	}
-	$scenario['load_after'] = machine_load();
-	$results['scenarios'][$key] = $scenario;
-	$save();
-	$emulator->stop();
+	$finish($key, $scenario, $emulator);
 };
 if (in_array('3', $only, true)) {
 	$bulk('bulk', $plan['bulk_domains'], $plan['bulk_limit'], $plan['bulk_window_ms'], $plan['bulk_reps'], $plan['bulk_budget_s']);
@@ -380,9 +452,14 @@ if (in_array('4', $only, true)) {
 
 	// CPU per call against a zero-latency emulator (TLS kept: production is TLS).
 	// App 1:1 has 10 domains, app 1:2 a full page of 40 (how the cost grows with the answer);
-	// the adds go to app 1:3, so that they do not grow the lists.
+	// the adds go to app 1:3, so that they do not grow the lists, and the emulator is reset
+	// before every process, so that app 1:3 never grows past one process's adds either.
 	[$emulator, $config, $command] = $start(['--tls', '--app', '1:1', '--app', '1:2', '--app', '1:3', '--seed-domains', 10]);
-	$emulator->seed(1, 2, 30);
+	$fresh = static function () use ($emulator): void {
+		$emulator->reset();
+		$emulator->seed(1, 2, 30);
+	};
+	$fresh();
 	$counters = new Counters($emulator);
 	$tasks = [
 		'wu_list' => 'cpu_wu_list', 'curl_reused_list' => 'cpu_curl_reuse_list',
@@ -391,16 +468,17 @@ if (in_array('4', $only, true)) {
 		'wu_add' => 'cpu_wu_add', 'curl_reused_add' => 'cpu_curl_reuse_add',
 		'curl_new_list' => 'cpu_curl_new_list',
 	];
+	$app_of = static fn(string $name): array => '_40' === substr($name, -3) ? ['app_id' => 2] : ('_add' === substr($name, -4) ? ['app_id' => 3] : []);
 	$pinned = pin_apart($emulator);
 	$cpu = ['emulator' => $command, 'calls' => $plan['cpu_calls'], 'reps' => [], 'pinned' => $pinned ? 'worker on CPU 0, emulator on the last CPU (taskset)' : null];
 	for ($r = 0; $r < $plan['cpu_reps']; $r++) {
 		$rep = [];
 		foreach ($rotate(array_keys($tasks), $r) as $name) {
+			$fresh();
 			$before = $counters->snapshot();
 			// A new TLS session per call costs about 100 times more: fewer calls keep the run short.
 			$calls = 'curl_new_list' === $name ? max(50, intdiv($plan['cpu_calls'], 10)) : $plan['cpu_calls'];
-			$app = '_40' === substr($name, -3) ? ['app_id' => 2] : ('_add' === substr($name, -4) ? ['app_id' => 3] : []);
-			$worker = run_worker($tasks[$name], ['calls' => $calls] + $app + $config, [], $pinned);
+			$worker = run_worker($tasks[$name], ['calls' => $calls] + $app_of($name) + $config, [], $pinned);
 			$seen = $counters->since($before);
 			$rep[$name] = [
 				'calls' => $calls, 'cpu_us_per_call' => $worker['cpu_us_per_call'], 'wall_us_per_call' => $worker['wall_us_per_call'],
@@ -414,12 +492,14 @@ if (in_array('4', $only, true)) {
 		}
 		$cpu['reps'][] = $rep;
 		// The same calls side by side in one process, one call of each flow per round.
+		$fresh();
 		$paired = run_worker('cpu_paired', ['calls' => $plan['cpu_calls']] + $config, [], $pinned);
 		$cpu['paired'][] = $paired['flows'];
 		$say(sprintf('  rep %d paired (%d rounds): ', $r + 1, $paired['rounds']) . implode(', ', array_map(static fn($k, $v) => sprintf('%s %.0f µs', $k, $v['cpu_us_median']), array_keys($paired['flows']), $paired['flows'])));
 		if ($pinned) {
 			// The same, with the scheduler free to move both processes (reported beside).
 			unpin($emulator);
+			$fresh();
 			$free = run_worker('cpu_paired', ['calls' => $plan['cpu_calls']] + $config);
 			pin_apart($emulator);
 			$cpu['paired_unpinned'][] = $free['flows'];
@@ -427,13 +507,15 @@ if (in_array('4', $only, true)) {
 		}
 	}
 	$scenario['cpu'] = $cpu;
-	$scenario['load_after'] = machine_load();
-	$results['scenarios']['overhead'] = $scenario;
-	$save();
-	$emulator->stop();
+	$finish('overhead', $scenario, $emulator);
 }
 
-$results['meta']['finished'] = gmdate('Y-m-d H:i:s') . ' UTC';
-$results['meta']['load_end'] = machine_load();
+if (null !== $rerun) {
+	$results['meta']['reruns'][$rerun]['finished'] = gmdate('Y-m-d H:i:s') . ' UTC';
+	$results['meta']['reruns'][$rerun]['load_end'] = machine_load();
+} else {
+	$results['meta']['finished'] = gmdate('Y-m-d H:i:s') . ' UTC';
+	$results['meta']['load_end'] = machine_load();
+}
 $save();
 $say("results: {$results_file}");

@@ -192,3 +192,40 @@ function request_shapes(array $log): array {
 	}
 	return $out;
 }
+
+/**
+ * The request log as runs of consecutive equal shapes, in order: "POST /domains ×1",
+ * "GET /domains?page=N&perPage=40 ×1", "POST /domains ×49", ... (where a flow spends its requests).
+ */
+function request_runs(array $log): array {
+	$runs = [];
+	foreach ($log as $entry) {
+		$key = short_request($entry);
+		$last = count($runs) - 1;
+		if ($last >= 0 && $runs[$last][0] === $key) {
+			$runs[$last][1]++;
+		} else {
+			$runs[] = [$key, 1];
+		}
+	}
+	return array_map(static fn($run) => $run[0] . ' ×' . $run[1], $runs);
+}
+
+/** The domains the basic certificate of app $server_id:$app_id covers, from an emulator state. */
+function covered_names(array $state, int $server_id = 1, int $app_id = 1): array {
+	return basic_certificate_field($state, 'covered_domains', $server_id, $app_id);
+}
+
+/** The host names on that certificate (www.<name> counts as one more), from an emulator state. */
+function certificate_names(array $state, int $server_id = 1, int $app_id = 1): array {
+	return basic_certificate_field($state, 'names', $server_id, $app_id);
+}
+
+function basic_certificate_field(array $state, string $field, int $server_id, int $app_id): array {
+	foreach ($state['apps'] ?? [] as $app) {
+		if ((int) $app['server_id'] === $server_id && (int) $app['app_id'] === $app_id) {
+			return array_values((array) ($app['ssl']['basic'][$field] ?? []));
+		}
+	}
+	return [];
+}

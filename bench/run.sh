@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Benchmarks of issue 7 against the RunCloud emulator over TLS with injected latency.
+# The benchmarks (bench/README.md) against the RunCloud emulator over TLS with injected latency.
 #
-#   make bench            full run (about 8 minutes on 2 cores), writes bench/RESULTS.md
+#   make bench            full run (about 9 minutes on 2 cores), writes bench/RESULTS.md
 #   QUICK=1 make bench    smoke run (about 1 minute), writes bench/out/quick/RESULTS-quick.md
 #   bench/run.sh          the same without make (it loads a copy of the built extension itself)
 #
-# Optional: BENCH_ONLY=1,3 (scenarios), BENCH_REPS=N, BENCH_LATENCY_MS (20),
-# BENCH_CONNECT_LATENCY_MS (40), BENCH_BULK_LATENCY_MS (5), BENCH_RESULTS (output file).
+# Optional: BENCH_ONLY=1,burst,2,3,3b,4 (scenarios), BENCH_RERUN=1 (replace only those in the
+# last results), BENCH_REPS=N, BENCH_LATENCY_MS (20), BENCH_CONNECT_LATENCY_MS (40),
+# BENCH_BULK_LATENCY_MS (5), BENCH_OUT (raw results directory), BENCH_RESULTS (output file),
+# BENCH_NOTES (a markdown file included as "Notes on this run").
 # Raw numbers: bench/out/results.json. Benchmarks only report; they never fail on a time.
 set -euo pipefail
 
@@ -58,13 +60,11 @@ if [ "${QUICK:-0}" = 1 ]; then
   results="${BENCH_RESULTS:-$out/RESULTS-quick.md}"
   limit=300
   command="QUICK=1 make bench"
-  analysis=""
   suffix="-quick"
 else
   results="${BENCH_RESULTS:-$here/RESULTS.md}"
-  limit=1200
+  limit=1500
   command="make bench"
-  analysis="$here/ANALYSIS.md"
   suffix=""
 fi
 
@@ -76,7 +76,7 @@ fi
 # A safety net, not a measurement: a hung flow must not hold the machine forever.
 timeout --kill-after=10 "$limit" "$PHP" "$here/bench.php"
 
-"$PHP" "$here/report.php" "$out/results.json" "$analysis" "$command" > "$results.tmp"
+"$PHP" "$here/report.php" "$out/results.json" "${BENCH_NOTES:-}" "$command" > "$results.tmp"
 mv "$results.tmp" "$results"
 cp "$out/results.json" "$out/results-$(date -u +%Y%m%dT%H%M%SZ)$suffix.json"
 echo "bench: wrote $results"

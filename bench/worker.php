@@ -132,10 +132,7 @@ final class Curl_Client {
 	/** Adds a domain and redeploys the app's Let's Encrypt certificate, as the plugin does today. */
 	public function add_domain_and_redeploy(string $domain): array {
 		$app = '/servers/' . ($this->c['server_id'] ?? 1) . '/webapps/' . ($this->c['app_id'] ?? 1);
-		[$status, $created] = $this->request('POST', $app . '/domains', ['name' => $domain, 'www' => false, 'redirection' => 'none', 'type' => 'alias']);
-		if (200 !== $status || !isset($created['id'])) {
-			throw new \RuntimeException("POST domains {$domain}: {$status} " . json_encode($created));
-		}
+		$this->add_domain($domain);
 		[$status, $ssl] = $this->request('GET', $app . '/ssl');
 		if (200 !== $status || !isset($ssl['id'])) {
 			return ['created' => true, 'ssl' => 'none'];
@@ -147,7 +144,7 @@ final class Curl_Client {
 	/** Adds one domain (`POST domains` + `json_decode`), as wu_runcloud_add_domain() with `ssl => false`. */
 	public function add_domain(string $domain): array {
 		$app = '/servers/' . ($this->c['server_id'] ?? 1) . '/webapps/' . ($this->c['app_id'] ?? 1);
-		[$status, $created] = $this->request('POST', $app . '/domains', ['name' => $domain, 'www' => false, 'redirection' => 'none', 'type' => 'alias', 'wildcard' => false]);
+		[$status, $created] = $this->request('POST', $app . '/domains', ['name' => $domain, 'www' => false, 'redirection' => 'none', 'type' => 'alias']);
 		if (200 !== $status || !isset($created['id'])) {
 			throw new \RuntimeException("POST domains {$domain}: {$status} " . json_encode($created));
 		}
@@ -226,6 +223,52 @@ switch ($task) {
 			}
 			return ['created' => $created, 'ssl' => tally($ssl), 'client_requests' => $client->requests];
 		});
+		break;
+
+	// Scenario "burst": N mappings through the plugin's handlers. The Ultimate Multisite
+	// stand-in fires wu_add_domain for each (as Action Scheduler runs UM's async action), then
+	// the stand-in Action Scheduler runs its queue to empty, the certificate job included, moving
+	// its clock from one due action to the next instead of sleeping through the coalescing window.
+	case 'burst_plugin':
+		require_once dirname(__DIR__) . '/php-tests/plugin/support/class-harness.php';
+		\WU_RunCloud_Stubs\Harness::boot([
+			'generation' => $config['generation'] ?? '2.5',
+			'constants' => [
+				'WU_RUNCLOUD_API_URL' => $config['base_url'],
+				'WU_RUNCLOUD_API_TOKEN' => $config['token'],
+				'WU_RUNCLOUD_SERVER_ID' => $config['server_id'] ?? 1,
+				'WU_RUNCLOUD_APP_ID' => $config['app_id'] ?? 1,
+				'WU_RUNCLOUD_CA_FILE' => $config['ca_file'],
+			],
+			// The same names on the certificate as the per-add flows (they add without www).
+			'settings' => ['auto_create_www_subdomain' => $config['www'] ?? 'never'],
+		]);
+		$clock_start = \WU_RunCloud_Stubs\State::now();
+		$result = measure(static function () use ($config) {
+			$state = \WU_RunCloud_Stubs\State::class;
+			$t0 = hrtime(true);
+			foreach (domain_names($config) as $i => $name) {
+				\WU_RunCloud_Stubs\Harness::map_and_fire($name, $i + 2);
+			}
+			$events_ms = (hrtime(true) - $t0) / 1e6;
+			$ran = 0;
+			// To empty: each step moves the clock to the earliest queued action and runs what is due.
+			for ($step = 0; $state::$actions && $step < 1000; $step++) {
+				$next = min(array_column($state::$actions, 'timestamp'));
+				$ran += $state::run_due(max(0, $next - $state::now()));
+			}
+			return [
+				'created' => count($state::$domains),
+				'actions_run' => $ran,
+				'actions_left' => count($state::$actions),
+				// The events alone (the adds), then the queue (the certificate job).
+				'events_ms' => $events_ms, 'queue_ms' => (hrtime(true) - $t0) / 1e6 - $events_ms,
+				'log_errors' => array_slice($state::log_lines('error'), 0, 3),
+				'log_warnings' => array_slice($state::log_lines('warning'), 0, 3),
+			];
+		});
+		$result['queue_clock_s'] = \WU_RunCloud_Stubs\State::now() - $clock_start;
+		$result['ssl'] = [];
 		break;
 
 	// Scenario 2: remove one domain, with or without the id remembered from its add.
