@@ -4,9 +4,10 @@
  * a rate limit; the final state must be exactly the expected set, with no error. The number
  * of 429 answers seen (and retried by the client) is measured and printed.
  *
- * 429s are counted from the emulator's request log: every operation costs a fixed number of
- * requests (measured first, against an emulator without a limit), and every answer other than
- * 429 ends an attempt for good here, so the requests beyond that cost are the 429s retried.
+ * 429s are counted from the emulator's request log (each entry records the status answered).
+ * Every operation costs a fixed number of requests (measured first, against an emulator
+ * without a limit), and every answer other than 429 ends an attempt for good here, so the
+ * requests beyond that cost must be exactly the 429s: the test checks both counts agree.
  */
 
 namespace WU_RunCloud_Tests\Reliability;
@@ -158,6 +159,8 @@ PHP;
 			$retried  = $requests - $minimum;
 			$limiter  = $retried - 2 * self::INJECTED_429;
 			$this->assertGreaterThanOrEqual(0, $limiter);
+			$answered_429 = count(array_filter($emulator->requests(), static fn(array $r): bool => 429 === $r['status']));
+			$this->assertSame($retried, $answered_429, 'the requests beyond the cost are exactly the ones answered 429');
 			// The figures for docs/RELIABILITY.md (shown with --debug or on failure).
 			$figures = sprintf(
 				'concurrency: %d processes, %d domains added, %d removed, final %d; limit %d per %d ms, Retry-After %d s; %d requests (%d without 429s): %d answered 429 (%d by the limiter, %d injected), %d retried by the client, %d operations gave up after 3 attempts and were queued again by the job; wall %.1f s, slowest process %.1f s',

@@ -1,12 +1,13 @@
 //! The `/api` pipeline: log, latency, faults, rate limit, authentication, then the routes.
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use crate::auth::{self, ApiVersion};
 use crate::dispatch::Outcome;
 use crate::faults::{FaultKind, MALFORMED_JSON_BODY};
 use crate::http::{Request, Response};
-use crate::request_log::RecordedRequest;
+use crate::request_log::{record_status, RecordedRequest};
 use crate::routes;
 use crate::shared::{lock, Shared};
 
@@ -14,7 +15,22 @@ use crate::shared::{lock, Shared};
 const TOO_MANY_REQUESTS: &str = "Too Many Attempts.";
 
 pub fn handle(shared: &Shared, request: &Request) -> Outcome {
-    lock(&shared.requests).push(RecordedRequest::from_request(request));
+    // Logged on arrival (a test may look while a delayed request is in flight); the status is
+    // written in once the answer is known.
+    let sequence = shared.next_request_sequence.fetch_add(1, Ordering::SeqCst);
+    lock(&shared.requests).push(RecordedRequest::from_request(request, sequence));
+    let outcome = answer(shared, request);
+    let status = match &outcome {
+        Outcome::Respond(response) | Outcome::RespondTruncated(response) => Some(response.status),
+        Outcome::Drop => None,
+    };
+    if let Some(status) = status {
+        record_status(&mut lock(&shared.requests), sequence, status);
+    }
+    outcome
+}
+
+fn answer(shared: &Shared, request: &Request) -> Outcome {
     if shared.config.latency_ms > 0 {
         shared.sleep(Duration::from_millis(shared.config.latency_ms));
     }

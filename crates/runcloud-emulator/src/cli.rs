@@ -54,7 +54,7 @@ Without --token and --api-key/--api-secret no credential is valid: every /api re
 
 CONTROL PLANE (never under /api, no authentication):
     GET    /__emulator/state          state of every web app
-    GET    /__emulator/requests       {\"requests\":[{\"method\",\"path\",\"query\",\"body\"}...]}
+    GET    /__emulator/requests       {\"requests\":[{\"method\",\"path\",\"query\",\"body\",\"status\"}...]}
     DELETE /__emulator/requests       clear the request log
     POST   /__emulator/reset          back to the initial state, faults and log cleared
     POST   /__emulator/seed           {\"server_id\":7,\"app_id\":9,\"count\":1000}

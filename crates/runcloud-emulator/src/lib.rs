@@ -30,7 +30,7 @@
 //! | route | body | reply |
 //! |---|---|---|
 //! | `GET /state` | | the state JSON below |
-//! | `GET /requests` | | `{"requests":[{"method","path","query","body"}...]}`, auth redacted |
+//! | `GET /requests` | | `{"requests":[{"method","path","query","body","status"}...]}`, no headers kept |
 //! | `DELETE /requests` | | `{"ok":true}`, log cleared |
 //! | `POST /reset` | | `{"ok":true}`: initial state; DNS, clock, issuance log, faults, request log and rate-limit window cleared |
 //! | `POST /seed` | `{"server_id":7,"app_id":9,"count":1000}` | `{"ok":true}` |

@@ -29,6 +29,8 @@ pub struct Shared {
     pub authority: String,
     pub world: Mutex<World>,
     pub requests: Mutex<Vec<RecordedRequest>>,
+    /// Arrival number of the next `/api` request (ties a log entry to its answer).
+    pub next_request_sequence: AtomicU64,
     pub faults: Mutex<FaultRules>,
     pub rate_limiter: Mutex<RateLimiter>,
     pub connections_accepted: AtomicU64,
@@ -45,6 +47,7 @@ impl Shared {
             authority,
             world: Mutex::new(world),
             requests: Mutex::new(Vec::new()),
+            next_request_sequence: AtomicU64::new(0),
             faults: Mutex::new(FaultRules::default()),
             rate_limiter: Mutex::new(rate_limiter),
             connections_accepted: AtomicU64::new(0),

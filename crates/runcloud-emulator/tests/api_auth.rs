@@ -161,6 +161,6 @@ fn authorization_header_is_never_recorded() {
     assert!(!log.text().contains("test-token"));
     assert_eq!(
         log.json(),
-        json!({"requests": [{"method": "GET", "path": "/api/v3/ping", "query": "", "body": ""}]})
+        json!({"requests": [{"method": "GET", "path": "/api/v3/ping", "query": "", "body": "", "status": 200}]})
     );
 }

@@ -53,10 +53,13 @@ fn request_log_records_api_calls_only() {
     assert_eq!(requests[0].method, "POST");
     assert_eq!(requests[0].body, new_domain("a.example.com").to_string());
     assert_eq!(requests[1].query, "page=1&perPage=40");
-    assert_eq!(
-        control(&emulator, "GET", "/requests", None).json()["requests"][1]["query"],
-        "page=1&perPage=40"
-    );
+    assert_eq!(requests[0].status, Some(200));
+    let logged = control(&emulator, "GET", "/requests", None).json();
+    assert_eq!(logged["requests"][1]["query"], "page=1&perPage=40");
+    assert_eq!(logged["requests"][1]["status"], 200);
+    // An unauthenticated call is recorded with its refusal.
+    call(&emulator, "GET", "/api/v3/ping", None, None);
+    assert_eq!(emulator.requests()[2].status, Some(401));
     assert_eq!(control(&emulator, "DELETE", "/requests", None).status, 200);
     assert!(emulator.requests().is_empty());
     v3(&emulator, "GET", "/ping", None);

@@ -26,8 +26,9 @@ fn status_fault_with_body_and_headers_then_normal_again() {
         call(&emulator, "GET", DOMAINS, Some(BEARER), None).status,
         200
     );
-    // Faulted requests are recorded like any other.
-    assert_eq!(emulator.requests().len(), 3);
+    // Faulted requests are recorded like any other, with the status they were answered.
+    let statuses: Vec<Option<u16>> = emulator.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![Some(503), Some(503), Some(200)]);
 }
 
 #[test]
@@ -99,6 +100,8 @@ fn dropped_connection_after_the_request_took_effect() {
         "{outcome:?}"
     );
     assert_eq!(emulator.domain_names(1, 1), vec!["dropped.example.com"]);
+    // No answer was sent, so none is recorded.
+    assert_eq!(emulator.requests()[0].status, None);
 }
 
 #[test]
