@@ -88,6 +88,22 @@ final class DomainSyncTest extends Plugin_Test_Case {
 		$this->assertStringContainsString('shared.example.com stays on RunCloud: mapping 2 still uses it', $this->log_text());
 	}
 
+	public function test_a_rename_keeps_the_old_name_another_mapping_spells_in_other_case(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		Harness::map_and_fire('shared.example.com', 2);
+		Harness::map_domain('Shared.Example.COM', 3);
+		State::run_due(self::WINDOW);
+
+		Harness::rename_domain('shared.example.com', 'mine.example.com');
+		State::run_due(self::WINDOW);
+
+		$this->assertSame(['mine.example.com', 'shared.example.com'], $this->emulator->domain_names(), 'host names are case-insensitive: mapping 3 still uses it');
+		$this->assertStringContainsString('stays on RunCloud', $this->log_text());
+	}
+
 	public function test_retry_jobs_are_dropped_when_the_integration_is_disabled_or_the_target_gone(): void {
 
 		$this->start_emulator();

@@ -308,7 +308,8 @@ namespace {
 
 	/**
 	 * Mapped domains: objects with get_id(), get_domain() and get_site_id(); honours
-	 * number/offset/active/domain.
+	 * number/offset/active/domain. `domain` matches case-insensitively, as UM's query does
+	 * under MySQL's default (`_ci`) collation.
 	 */
 	function wu_get_domains($query = []) {
 		$domains = array_values(
@@ -316,7 +317,7 @@ namespace {
 				State::$domains,
 				static function ($domain) use ($query) {
 					return (! isset($query['active']) || (bool) $domain->active === (bool) $query['active'])
-						&& (! isset($query['domain']) || $domain->domain === $query['domain']);
+						&& (! isset($query['domain']) || 0 === strcasecmp($domain->domain, (string) $query['domain']));
 				}
 			)
 		);
