@@ -28,6 +28,10 @@ if (!extension_loaded('wu_runcloud')) {
 }
 
 $generation = getenv('WU_RUNCLOUD_DEMO_GENERATION') ?: '2.5';
+if (!in_array($generation, ['2.4', '2.5'], true)) {
+	fwrite(STDERR, "WU_RUNCLOUD_DEMO_GENERATION must be 2.4 or 2.5 (the Ultimate Multisite stand-ins there are), not '{$generation}'.\n");
+	exit(2);
+}
 $token      = 'demo-' . bin2hex(random_bytes(8));
 $emulator   = Emulator::start(['--token', $token, '--app', '1:1', '--ssl', 'letsencrypt']);
 

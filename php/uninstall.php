@@ -5,6 +5,7 @@
  * WordPress includes this file when the plugin is deleted from the Plugins screen (never on
  * deactivation). It removes, on every network:
  * - every network option whose name starts with `wu_runcloud_`, and site transients of such a name;
+ * - every user's meta of such a name (the RunCloud page's screen option, rows per page);
  * - every queued job whose hook starts with `wu_runcloud_`: pending Action Scheduler actions are
  *   cancelled (through Action Scheduler when it is loaded, else in its table the way it would),
  *   WP-Cron events are unscheduled.
@@ -46,6 +47,7 @@ if ( ! class_exists(__NAMESPACE__ . '\\RunCloud_Uninstaller', false)) {
 		public static function run(): void {
 
 			self::delete_options();
+			self::delete_user_meta();
 
 			if ( ! is_multisite()) {
 				self::delete_jobs();
@@ -100,6 +102,24 @@ if ( ! class_exists(__NAMESPACE__ . '\\RunCloud_Uninstaller', false)) {
 
 			foreach ((array) $names as $name) {
 				delete_option((string) $name);
+			}
+		}
+
+		/**
+		 * Deletes the plugin's user meta (users are shared by every network), through the
+		 * metadata API so that caches follow.
+		 *
+		 * @return void
+		 */
+		private static function delete_user_meta(): void {
+
+			global $wpdb;
+
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery -- a prefix search has no API; deletion goes through one.
+			$keys = $wpdb->get_col($wpdb->prepare("SELECT DISTINCT meta_key FROM {$wpdb->usermeta} WHERE meta_key LIKE %s", $wpdb->esc_like(self::PREFIX) . '%'));
+
+			foreach ((array) $keys as $key) {
+				delete_metadata('user', 0, (string) $key, '', true);
 			}
 		}
 

@@ -51,6 +51,8 @@ fn find_class(name: &str) -> Option<&'static ClassEntry> {
             .as_ref()?
     };
     let entry = table.get(name.to_ascii_lowercase().as_str())?;
+    // SAFETY: an entry of the class table is an IS_PTR zval to a `zend_class_entry` that the
+    // engine keeps for the life of the process (see above); `ptr` checks the type.
     unsafe { entry.ptr::<ClassEntry>()?.as_ref() }
 }
 

@@ -12,6 +12,9 @@ const BUILD: &str = env!("WU_RUNCLOUD_BUILD");
 
 /// `extern "C"` entry called by phpinfo(). A panic here would abort PHP, so the body runs
 /// under catch_unwind and prints what it can.
+///
+/// # Safety
+/// Called only by the engine, as the module's `info_func`; the module pointer is not read.
 pub unsafe extern "C" fn module_info(_module: *mut ModuleEntry) {
     let rows = std::panic::catch_unwind(info_rows).unwrap_or_else(|_| {
         vec![(

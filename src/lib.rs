@@ -26,6 +26,10 @@ use ext_php_rs::prelude::*;
 
 /// Module startup: registers the exception classes (they need MINIT, see exceptions.rs) and
 /// interns the keys of the result arrays (to_php.rs).
+///
+/// # Safety
+/// Called only by the engine, once, as the module's `startup_func` (MINIT); the arguments are
+/// not read.
 unsafe extern "C" fn startup(_type: i32, _module_number: i32) -> i32 {
     // A panic must not unwind into the engine here: report failure instead.
     let started = std::panic::catch_unwind(|| {

@@ -1,5 +1,5 @@
-"""Deleting the plugin runs its uninstall.php: its options (every network) and queued jobs go,
-what is not its own stays."""
+"""Deleting the plugin runs its uninstall.php: its options (every network), its user meta and
+queued jobs go, what is not its own stays."""
 
 from harness.runner import scenario
 
@@ -12,6 +12,7 @@ def seed(ctx):
     state = ctx.state()
     for network in ("1", "2"):
         assert {"wu_runcloud_domain_ids", "wu_runcloud_errors", "wu_runcloud_future_state", "wu_runcloudXkeep"} <= set(state["options"][network]), state["options"]
+    assert {"wu_runcloud_domains_per_page", "wu_runcloudXkeep"} <= set(state["user_meta"]), state["user_meta"]
     return state
 
 
@@ -19,6 +20,7 @@ def assert_uninstalled(ctx):
     state = ctx.state()
     left = {network: sorted(options) for network, options in state["options"].items()}
     assert left == {"1": ["wu_runcloudXkeep"], "2": ["wu_runcloudXkeep"]}, f"options left (site transients included): {left}"
+    assert state["user_meta"] == ["wu_runcloudXkeep"], f"user meta left (the screen option must go): {state['user_meta']}"
     statuses = {}
     for action in state["actions"]:
         statuses.setdefault(action["hook"], set()).add(action["status"])

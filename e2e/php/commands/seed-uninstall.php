@@ -3,7 +3,8 @@
  * Seeds what uninstall.php must remove, and what it must leave, on two networks: the plugin's
  * options (today's and a future one), a site transient, look-alike options (`wu_runcloudX...`
  * proves the LIKE pattern escapes `_`), Ultimate Multisite's shared toggle; pending Action
- * Scheduler actions of today's and a future wu_runcloud_ hook plus other hooks; WP-Cron events.
+ * Scheduler actions of today's and a future wu_runcloud_ hook plus other hooks; WP-Cron events;
+ * the RunCloud page's screen option (user meta) and a look-alike user meta.
  *
  * @package WU_RunCloud_E2E
  */
@@ -51,6 +52,10 @@ return static function (array $args): array {
 	}
 
 	set_site_transient('wu_runcloud_last_check', ['ok' => true], 3600);
+
+	// The screen option as WordPress saves it (set_screen_options(): user meta named by the option).
+	update_user_meta(1, 'wu_runcloud_domains_per_page', 25);
+	update_user_meta(1, 'wu_runcloudXkeep', 'not ours');
 
 	$job = [
 		'op'        => 'add_domain',

@@ -21,6 +21,8 @@ return static function (array $args): array {
 		$options[ (int) $row->site_id ][ $row->meta_key ] = get_network_option((int) $row->site_id, $row->meta_key);
 	}
 
+	$user_meta = $wpdb->get_col($wpdb->prepare("SELECT meta_key FROM {$wpdb->usermeta} WHERE meta_key LIKE %s ORDER BY meta_key", '%' . $wpdb->esc_like('wu_runcloud') . '%'));
+
 	$actions = [];
 
 	// Named by Action Scheduler's stand-in when it is loaded; its tables stay when it is not.
@@ -74,6 +76,7 @@ return static function (array $args): array {
 		'plugin'              => $report,
 		'now'                 => time(),
 		'options'             => (object) $options,
+		'user_meta'           => $user_meta,
 		'actions'             => $actions,
 		'domains'             => array_map(
 			static function ($domain) {
