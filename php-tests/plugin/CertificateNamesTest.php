@@ -73,6 +73,14 @@ final class CertificateNamesTest extends Plugin_Test_Case {
 			'an unknown name'                       => [sprintf($dns, 'elsewhere.example'), null],
 			'a longer unknown name around a known'  => [sprintf($dns, 'x.shop.a.example'), null],
 			'no name'                               => ['The given data was invalid.', null],
+			'a list of the order without a reason'  => ['Failed to issue SSL certificate for a.example, www.a.example, shop.a.example, example.org.uk. Please try again later.', null],
+			'a name alone without a reason'         => ['Failed to issue SSL certificate for shop.a.example. Please try again later.', null],
+			'the name the reason speaks of'         => ['Failed to issue SSL certificate for a.example, www.a.example, shop.a.example, example.org.uk: DNS problem: NXDOMAIN looking up A for shop.a.example', 'shop.a.example'],
+			'ACME detail after the order'           => ['Order for a.example, shop.a.example failed. Domain: example.org.uk Type: unauthorized Detail: Invalid response from http://example.org.uk/.well-known/acme-challenge/x: 404', 'example.org.uk'],
+			'a timeout after the name'              => ['Fetching http://shop.a.example/.well-known/acme-challenge/x: Timeout during connect (likely firewall problem)', 'shop.a.example'],
+			'no valid A records'                    => ['Failed for a.example, example.org.uk: no valid A records found for example.org.uk', 'example.org.uk'],
+			'a CAA record'                          => ['CAA record for www.a.example prevents issuance', 'a.example'],
+			'a reason far from every name'          => ['Failed for shop.a.example. ' . str_repeat('Please contact support. ', 8) . 'Validation failed.', null],
 		];
 	}
 

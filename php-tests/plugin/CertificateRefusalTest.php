@@ -117,4 +117,31 @@ final class CertificateRefusalTest extends Plugin_Test_Case {
 		$this->assertSame('covered', $this->cert('shop.example.com'), $this->log_text());
 		$this->assertNotContains('certificate-blocked', $this->notice_ids());
 	}
+
+	public function test_a_refusal_listing_the_order_without_a_reason_parks_nobody(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		$names = ['t1.example.com', 't2.example.com', 't3.example.com'];
+		foreach ($names as $i => $name) {
+			Harness::map_and_fire($name, $i + 2);
+		}
+		// RunCloud relays a refusal that lists every name of the order and gives no validation
+		// reason: nothing says which tenant is at fault, so none is taken off the app.
+		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 1, 'status' => 422, 'body' => json_encode(['message' => 'Failed to issue SSL certificate for t1.example.com, www.t1.example.com, t2.example.com, www.t2.example.com, t3.example.com, www.t3.example.com. Please try again later.'])]);
+		State::run_due(self::WINDOW);
+
+		$this->assertSame($names, $this->emulator->domain_names(), 'every tenant stays on the app');
+		foreach ($names as $name) {
+			$this->assertSame('pending', $this->cert($name), $this->log_text());
+		}
+		$this->assertCount(1, $this->requests_matching('PUT', '~/ssl/\\d+$~'), 'no second redeploy in the same run: the refusal named nobody to take off');
+
+		// The next scheduled try succeeds for all.
+		State::run_due(300);
+		foreach ($names as $name) {
+			$this->assertSame('covered', $this->cert($name), $this->log_text());
+		}
+	}
 }

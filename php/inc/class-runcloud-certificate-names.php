@@ -98,9 +98,35 @@ class RunCloud_Certificate_Names {
 	}
 
 	/**
-	 * The record a failed issuance blames: the longest certificate name the message contains as a
-	 * whole host name, mapped to its record (`www.<name>` and `*.<name>` to `<name>`). Longest
-	 * first, so "www.a.example" is never read as "a.example". Null when it names none of them.
+	 * Words of a failed validation (Let's Encrypt's problem types and details [doc:
+	 * letsencrypt.org "challenge types", ACME `urn:ietf:params:acme:error:*`], the emulator's
+	 * "could not validate <name>. DNS problem: <name> does not point to this server").
+	 */
+	const VALIDATION_WORDS = '/could\s+not\s+validate|validat(?:e|ion|ing)\b|dns\s+problem|nxdomain|servfail|unauthori[sz]ed|does\s+not\s+point|no\s+valid\s+(?:ip|a+\s+records?)|invalid\s+response|challenge|\bcaa\b|connection\s+(?:refused|reset|timed\s+out)|time(?:d)?\s*out/i';
+
+	/**
+	 * How far (in characters) a name may stand from the validation words to be the one they
+	 * speak of.
+	 */
+	const BLAME_REACH = 120;
+
+	/**
+	 * Let's Encrypt's reasons mostly name the host after the words ("NXDOMAIN looking up A for
+	 * <name>", "Invalid response from http://<name>/", "could not validate <name>", "CAA record
+	 * for <name>"); a name before them ("<name>: Timeout during connect") counts as this much
+	 * farther, so the name a reason speaks of wins over the last one of a list before it.
+	 */
+	const BEFORE_PENALTY = 40;
+
+	/**
+	 * The record a failed issuance blames, or null. Blaming takes a tenant off the app, so it
+	 * needs evidence: the message must speak of a failed validation, and the blamed name is the
+	 * certificate name standing nearest those words (within BLAME_REACH, a name before them
+	 * BEFORE_PENALTY farther; the first in the text on a tie). A message that merely lists the order's names ("failed to issue for a, b, c;
+	 * try again later") blames nobody: every name keeps its place on the retry schedule.
+	 *
+	 * Names are matched as whole host names, mapped to their records (`www.<name>` and
+	 * `*.<name>` to `<name>`): "www.a.example" is never read as "a.example".
 	 *
 	 * @param string $message The refusal (RunCloud relays Let's Encrypt's reason [assumed]).
 	 * @param array  $records name => ['www' => bool, 'wildcard' => bool].
@@ -108,25 +134,34 @@ class RunCloud_Certificate_Names {
 	 */
 	public static function blamed(string $message, array $records): ?string {
 
-		$names = self::names($records);
-		$text  = strtolower($message);
+		$text = strtolower($message);
 
-		uksort(
-			$names,
-			static function ($a, $b) {
-				return strlen((string) $b) - strlen((string) $a) ?: strcmp((string) $a, (string) $b);
-			}
-		);
+		if ( ! preg_match_all(self::VALIDATION_WORDS, $text, $words, PREG_OFFSET_CAPTURE)) {
+			return null;
+		}
 
-		foreach ($names as $name => $record) {
+		$best = null;
+
+		foreach (self::names($records) as $name => $record) {
 			// A host name ends where no label character or further label follows ("name." at the end of a sentence ends it).
 			$pattern = '/(?<![a-z0-9.*-])' . preg_quote((string) $name, '/') . '(?![a-z0-9-]|\.[a-z0-9*])/';
 
-			if (preg_match($pattern, $text)) {
-				return (string) $record;
+			if ( ! preg_match_all($pattern, $text, $found, PREG_OFFSET_CAPTURE)) {
+				continue;
+			}
+
+			foreach ($found[0] as [$match, $at]) {
+				foreach ($words[0] as [$word, $word_at]) {
+					$before = $at + strlen($match) <= $word_at;
+					$gap    = $before ? $word_at - ($at + strlen($match)) + self::BEFORE_PENALTY : max($at - ($word_at + strlen($word)), 0);
+
+					if ($gap <= self::BLAME_REACH && (null === $best || [$gap, $at] < [$best[0], $best[1]])) {
+						$best = [$gap, $at, (string) $record];
+					}
+				}
 			}
 		}
 
-		return null;
+		return null === $best ? null : $best[2];
 	}
 }

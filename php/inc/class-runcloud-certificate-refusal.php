@@ -20,8 +20,9 @@ defined('ABSPATH') || exit;
  * - a name covered before, or not the plugin's (the app's primary domain...), is never removed:
  *   it is `blocking`, the operator is told which name, and the others wait behind a hold on the
  *   retry schedule (no redeploy before it ends: Let's Encrypt limits failed validations);
- * - too many names, a rate limit, a 422 naming no known name, and every other error: the due
- *   names keep their place on the retry schedule, the reason kept.
+ * - too many names, a rate limit, a 422 blaming no known name (none named, or no validation
+ *   reason given: blamed() needs both), and every other error: the due names keep their place
+ *   on the retry schedule, the reason kept.
  */
 class RunCloud_Certificate_Refusal {
 
