@@ -32,6 +32,8 @@ final class CertificateJobTest extends Plugin_Test_Case {
 			Harness::map_and_fire("tenant{$i}.example.com", $i + 1);
 		}
 
+		$this->assertCount(1, State::scheduled('wu_runcloud_certificate'), 'one certificate job queued for the burst, not one per mapping');
+
 		State::run_due(self::WINDOW);
 
 		$covered = $this->covered();

@@ -93,6 +93,29 @@ final class CertificateRefusalTest extends Plugin_Test_Case {
 		$this->assertSame([], RunCloud_Plugin::instance()->state()->target(self::APP)['blocking']);
 	}
 
+	public function test_a_flapping_dns_hook_for_a_blocking_name_stays_within_the_hourly_limit(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		Harness::map_and_fire('moved.example.com', 2);
+		State::run_due(self::WINDOW);
+		$this->emulator->set_dns('moved.example.com', false);
+		Harness::map_and_fire('new.example.com', 3);
+		State::run_due(self::WINDOW);
+		$this->assertSame('blocking', $this->cert('moved.example.com'));
+
+		// Each hook lifts the hold, and each redeploy validates the blocking name again.
+		for ($minute = 0; $minute < 30; $minute++) {
+			Harness::dns_propagated('moved.example.com');
+			State::run_due(60);
+		}
+
+		$this->assertLessThanOrEqual(4, $this->emulator->issuance()['failed_count'], 'at most 4 refused orders within the hour');
+		$this->assertContains('moved.example.com', $this->emulator->domain_names(), 'never removed');
+		$this->assertSame('blocking', $this->cert('moved.example.com'));
+	}
+
 	public function test_the_apps_own_domain_blocking_is_reported_and_kept(): void {
 
 		$this->start_emulator();

@@ -62,6 +62,62 @@ final class SslLifecycleTest extends Plugin_Test_Case {
 		$this->assertStringContainsString('now covers late.example.com', implode("\n", State::log_lines(null, 'domain-late.example.com')));
 	}
 
+	public function test_a_flapping_dns_hook_neither_burns_the_schedule_nor_lets_encrypts_hourly_limit(): void {
+
+		$this->start_emulator();
+		$this->boot();
+		$this->emulator->set_dns('flap.example.com', false);
+
+		Harness::map_and_fire('flap.example.com', 2);
+		State::run_due(self::WINDOW);
+		$this->assertSame('parked', $this->cert('flap.example.com'));
+		$start = State::now();
+
+		// UM's DNS check passes again and again (flapping DNS, or a Retry pressed each minute)
+		// while the name still does not validate: 30 hooks over 30 minutes.
+		for ($minute = 0; $minute < 30; $minute++) {
+			Harness::dns_propagated('flap.example.com');
+			State::run_due(60);
+		}
+
+		$failed = $this->emulator->issuance()['failed_count'];
+		$this->assertLessThanOrEqual(4, $failed, 'at most 4 failed orders for the name within the hour (Let\'s Encrypt refuses a 6th failed validation)');
+		$this->assertGreaterThanOrEqual(2, $failed, 'the hooks did bring tries forward');
+		$entry = $this->entry('flap.example.com');
+		$this->assertSame('parked', $entry['cert']);
+		$this->assertLessThanOrEqual(3, $entry['attempt'], 'extra tries do not count against the schedule: only 0, 5, 15 min were scheduled tries');
+		$this->assertGreaterThanOrEqual($start + 3600 - self::WINDOW, (int) $entry['next_at'], 'the next try waits for the hour to pass');
+
+		// The DNS is fixed for good: the retries alone still converge.
+		$this->emulator->set_dns('flap.example.com', true);
+		State::run_due(2 * 3600);
+		$this->assertSame('covered', $this->cert('flap.example.com'), $this->log_text());
+	}
+
+	public function test_a_name_whose_add_fails_is_not_shown_as_waiting_for_dns(): void {
+
+		$this->start_emulator();
+		$this->boot();
+		$this->emulator->fault(['method' => 'POST', 'path' => '/api/v3/servers/*/webapps/*/domains', 'times' => 1000, 'status' => 404, 'body' => '{"message":"Web application not found."}']);
+
+		Harness::map_and_fire('broken.example.com', 2);
+		Harness::dns_propagated('broken.example.com');
+		State::run_due(self::WINDOW);
+
+		$this->assertNull($this->record('broken.example.com'));
+		$entry = $this->entry('broken.example.com');
+		$this->assertTrue($entry['not_added'], 'off the app because its add fails, not because of DNS');
+
+		Harness::cli('runcloud status');
+		$out = State::cli_text();
+		$this->assertStringContainsString('1 difference(s)', $out, 'status does not say all is well');
+		$this->assertStringContainsString('  missing  broken.example.com', $out);
+		$this->assertStringNotContainsString('waiting for DNS', $out);
+		$this->assertStringContainsString('not on the app: the certificate job adds it', $out);
+		$this->assertStringContainsString('adding it back failed', $out);
+		$this->assertStringNotContainsString('RunCloud and the network agree', $out);
+	}
+
 	public function test_the_dns_hook_without_the_extension_does_nothing(): void {
 
 		$this->start_emulator();

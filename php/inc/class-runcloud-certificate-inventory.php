@@ -220,12 +220,15 @@ class RunCloud_Certificate_Inventory {
 
 	/**
 	 * Records the name count; warns from WARN_AT; false over LIMIT (reported, nothing sent).
+	 * Names kept off the app for want of room (RunCloud_Certificate_Refusal::make_room()) keep
+	 * the limit's notice up, naming them, while the rest is redeployed.
 	 *
-	 * @param array $target The target.
-	 * @param int   $count  Names the certificate would hold.
+	 * @param array    $target   The target.
+	 * @param int      $count    Names the certificate would hold.
+	 * @param string[] $kept_off Names waiting off the app for room on the certificate.
 	 * @return bool Whether a redeploy may be sent.
 	 */
-	public function within_limit(array $target, int $count): bool {
+	public function within_limit(array $target, int $count, array $kept_off = []): bool {
 
 		$key   = RunCloud_Config::key($target);
 		$now   = $this->clock->now();
@@ -255,6 +258,24 @@ class RunCloud_Certificate_Inventory {
 			);
 
 			return false;
+		}
+
+		if ($kept_off) {
+			sort($kept_off);
+			$this->notices->resolve(RunCloud_Admin_Notices::KIND_NAMES_WARNING, $key);
+			$this->policy->report(
+				RunCloud_Admin_Notices::KIND_NAMES_LIMIT,
+				sprintf('The SSL certificate of web app %s is full: it holds %d names (a domain with www counts twice) and Let\'s Encrypt allows %d. Kept off the app until there is room, so that the other domains keep their certificate: %s.', $key, $count, RunCloud_Certificate_Names::LIMIT, implode(', ', $kept_off)),
+				'Switch the web app to advanced (per-domain) SSL in RunCloud (Web Application > SSL/TLS), the way past 100 names, or remove unused domains: the waiting domains are added at their next try.',
+				$key,
+				null,
+				implode(', ', $kept_off),
+				$prior !== $count ? 'error' : 'debug',
+				$count,
+				'full'
+			);
+
+			return true;
 		}
 
 		$this->notices->resolve(RunCloud_Admin_Notices::KIND_NAMES_LIMIT, $key);

@@ -274,13 +274,30 @@ class RunCloud_Certificate_Job {
 	 */
 	private function readd_parked(array $target, bool $force): void {
 
-		$key = RunCloud_Config::key($target);
-		$now = $this->clock->now();
+		$key     = RunCloud_Config::key($target);
+		$now     = $this->clock->now();
+		$records = null;
 
 		foreach ($this->state->entries_on($target) as $name => $entry) {
 			$t = RunCloud_State::complete($entry['t'][ $key ]);
 
 			if (RunCloud_State::CERT_PARKED !== $t['cert'] || $t['present'] || ( ! $force && (null === $t['next_at'] || (int) $t['next_at'] > $now))) {
+				continue;
+			}
+
+			try {
+				$room = $this->room_for($target, (string) $name, $entry, $records);
+			} catch (\Throwable $e) {
+				if ( ! RunCloud_Failure_Policy::is_native_exception($e)) {
+					throw $e;
+				}
+
+				$this->schedule->not_covered($target, [$name], 'reading the domains of the web app failed: ' . $this->policy->describe($e), false);
+
+				continue;
+			}
+
+			if ( ! $room) {
 				continue;
 			}
 
@@ -291,9 +308,87 @@ class RunCloud_Certificate_Job {
 					throw $e;
 				}
 
+				// Not on the app because adding it fails, whatever its DNS: said so (status, page).
+				$this->state->update_target_entry(
+					$name,
+					$target,
+					static function (?array $t): array {
+						$t              = RunCloud_State::complete($t);
+						$t['not_added'] = true;
+
+						return $t;
+					}
+				);
 				$this->schedule->not_covered($target, [$name], 'adding it back failed: ' . $this->policy->describe($e), false);
 			}
 		}
+	}
+
+	/**
+	 * Whether a parked name fits on the app's certificate (basic or not yet known mode). When it
+	 * does not, it stays off the app (`over_limit`): its try counts, and the limit's notice names
+	 * it. Throws what the extension throws when the domain list must be read.
+	 *
+	 * @param array      $target  The target.
+	 * @param string     $name    The host name.
+	 * @param array      $entry   Its entry (www).
+	 * @param array|null $records The records counted, read once per run and grown by each name
+	 *                            added back (null: not read yet).
+	 * @return bool
+	 */
+	private function room_for(array $target, string $name, array $entry, ?array &$records): bool {
+
+		if ( ! in_array($this->lifecycle->mode($target), [null, RunCloud_State::MODE_BASIC], true)) {
+			return true;
+		}
+
+		$records = $records ?? $this->inventory->counted_records($target);
+		$with    = $records + [$name => ['www' => ! empty($entry['www']), 'wildcard' => false]];
+		$count   = RunCloud_Certificate_Names::count($with);
+
+		if ($count <= RunCloud_Certificate_Names::LIMIT) {
+			$records = $with;
+
+			return true;
+		}
+
+		$this->state->update_target_entry(
+			$name,
+			$target,
+			static function (?array $t): array {
+				$t               = RunCloud_State::complete($t);
+				$t['over_limit'] = true;
+				$t['not_added']  = false;
+
+				return $t;
+			}
+		);
+		$this->inventory->within_limit($target, RunCloud_Certificate_Names::count($records), array_values(array_unique(array_merge($this->kept_off($target), [$name]))));
+		$this->schedule->not_covered($target, [$name], 'no room on the certificate: ' . RunCloud_Certificate_Inventory::over_limit_reason($count), false);
+
+		return false;
+	}
+
+	/**
+	 * The names kept off the app for want of room on its certificate.
+	 *
+	 * @param array $target The target.
+	 * @return string[]
+	 */
+	private function kept_off(array $target): array {
+
+		$key  = RunCloud_Config::key($target);
+		$kept = [];
+
+		foreach ($this->state->entries_on($target) as $name => $entry) {
+			$t = RunCloud_State::complete($entry['t'][ $key ]);
+
+			if (RunCloud_State::CERT_PARKED === $t['cert'] && ! $t['present'] && $t['over_limit']) {
+				$kept[] = (string) $name;
+			}
+		}
+
+		return $kept;
 	}
 
 	/**
@@ -342,7 +437,29 @@ class RunCloud_Certificate_Job {
 
 			$count = RunCloud_Certificate_Names::count($records);
 
-			if ( ! $this->inventory->within_limit($target, $count)) {
+			if ($count > RunCloud_Certificate_Names::LIMIT) {
+				$room = $this->refusal->make_room($target, $records, $pending);
+
+				if ($room) {
+					// The newest never-covered names wait off the app; the others are tried at once.
+					$summary['parked'] = array_merge($summary['parked'], $room);
+					$summary['full']   = array_merge($summary['full'] ?? [], $room);
+					$pending           = $this->pending($target);
+					$due               = $pending;
+
+					$this->inventory->within_limit($target, RunCloud_Certificate_Names::count($this->inventory->records($target)), $this->kept_off($target));
+
+					if ( ! $pending) {
+						$summary['result'] = sprintf('parked %s (no room on the certificate); nothing else waits', implode(', ', $summary['parked']));
+
+						return $summary;
+					}
+
+					continue;
+				}
+			}
+
+			if ( ! $this->inventory->within_limit($target, $count, $this->kept_off($target))) {
 				$summary['result'] = sprintf('not redeployed: the certificate would hold %d names, over Let\'s Encrypt\'s %d', $count, RunCloud_Certificate_Names::LIMIT);
 
 				return $this->not_covered($target, $due, RunCloud_Certificate_Inventory::over_limit_reason($count), $summary);
@@ -411,7 +528,11 @@ class RunCloud_Certificate_Job {
 			$this->lifecycle->learn_mode($target, RunCloud_State::MODE_BASIC);
 
 			$summary['covered'] = $this->cover_all($target, array_keys($records));
-			$summary['result']  = sprintf('one redeploy (certificate %s, %d names) covers %d new name(s)%s', $outcome['certificate_id'] ?? '?', $count, count($summary['covered']), $summary['parked'] ? sprintf('; parked %s (DNS not ready)', implode(', ', $summary['parked'])) : '');
+			$full               = $summary['full'] ?? [];
+			$not_ready          = array_diff($summary['parked'], $full);
+			$summary['result']  = sprintf('one redeploy (certificate %s, %d names) covers %d new name(s)', $outcome['certificate_id'] ?? '?', $count, count($summary['covered']))
+				. ($not_ready ? sprintf('; parked %s (DNS not ready)', implode(', ', $not_ready)) : '')
+				. ($full ? sprintf('; kept %s off the app (no room on the certificate)', implode(', ', $full)) : '');
 
 			return $summary;
 		}
@@ -533,11 +654,12 @@ class RunCloud_Certificate_Job {
 					$t['since'] = $now;
 				}
 
-				$t['cert']       = RunCloud_State::CERT_COVERED;
-				$t['covered_at'] = $now;
-				$t['attempt']    = 0;
-				$t['next_at']    = null;
-				$t['reason']     = null;
+				$t['cert']         = RunCloud_State::CERT_COVERED;
+				$t['covered_at']   = $now;
+				$t['attempt']      = 0;
+				$t['next_at']      = null;
+				$t['scheduled_at'] = null;
+				$t['reason']       = null;
 
 				$entry['t'][ $key ] = $t;
 
@@ -580,11 +702,12 @@ class RunCloud_Certificate_Job {
 
 				$t = RunCloud_State::complete($entry['t'][ $key ]);
 
-				$t['since']   = $t['cert'] !== $cert ? $now : $t['since'];
-				$t['cert']    = $cert;
-				$t['attempt'] = 0;
-				$t['next_at'] = null;
-				$t['reason']  = null;
+				$t['since']        = $t['cert'] !== $cert ? $now : $t['since'];
+				$t['cert']         = $cert;
+				$t['attempt']      = 0;
+				$t['next_at']      = null;
+				$t['scheduled_at'] = null;
+				$t['reason']       = null;
 
 				if (RunCloud_State::CERT_COVERED === $cert) {
 					$t['covered_at'] = $now;

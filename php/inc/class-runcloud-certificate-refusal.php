@@ -171,15 +171,88 @@ class RunCloud_Certificate_Refusal {
 	}
 
 	/**
-	 * Takes a never-covered name back off the app: parked, waiting for DNS.
+	 * The certificate would hold more than LIMIT names: the newest names this plugin added that
+	 * no certificate ever covered are taken back off the app until it fits (`parked`, marked
+	 * `over_limit`: added back when there is room), so that the others get their certificate and
+	 * RunCloud's own renewal of the app's certificate keeps working (it renews every name on the
+	 * app: over 100, it fails for every tenant). Names covered before, or not the plugin's, are
+	 * never taken off.
 	 *
-	 * @param array  $target The target.
-	 * @param string $name   The host name.
-	 * @param string $why    Let's Encrypt's refusal.
+	 * @param array $target  The target.
+	 * @param array $records The records counted (RunCloud_Certificate_Inventory::counted_records()).
+	 * @param array $pending name => target entry: every pending name on the app.
+	 * @return string[] The names taken off; none when that could not bring the certificate under
+	 *                  the limit (then nothing is taken off) or the first removal failed.
+	 */
+	public function make_room(array $target, array $records, array $pending): array {
+
+		$count      = RunCloud_Certificate_Names::count($records);
+		$candidates = array_filter(
+			$pending,
+			static function ($t) {
+				return ! empty($t['added']) && null === $t['covered_at'];
+			}
+		);
+
+		// Newest first: the names mapped last wait, the earlier ones keep their place.
+		uksort(
+			$candidates,
+			static function ($a, $b) use ($candidates) {
+				return ((int) $candidates[ $b ]['since'] <=> (int) $candidates[ $a ]['since']) ?: strcmp((string) $b, (string) $a);
+			}
+		);
+
+		$chosen = [];
+
+		foreach (array_keys($candidates) as $name) {
+			if ($count <= RunCloud_Certificate_Names::LIMIT) {
+				break;
+			}
+
+			if (isset($records[ $name ])) {
+				$count   -= RunCloud_Certificate_Names::count([$name => $records[ $name ]]);
+				$chosen[] = (string) $name;
+			}
+		}
+
+		if ($count > RunCloud_Certificate_Names::LIMIT) {
+			return [];
+		}
+
+		$parked = [];
+		$why    = RunCloud_Certificate_Inventory::over_limit_reason(RunCloud_Certificate_Names::count($records));
+
+		foreach ($chosen as $name) {
+			try {
+				$this->park($target, $name, $why, true);
+			} catch (\Throwable $e) {
+				if ( ! RunCloud_Failure_Policy::is_native_exception($e)) {
+					throw $e;
+				}
+
+				$this->logger->warning(sprintf('%s could not be taken off %s to make room on its certificate: %s', $name, RunCloud_Config::key($target), $this->policy->describe($e)));
+
+				break;
+			}
+
+			$parked[] = $name;
+		}
+
+		return $parked;
+	}
+
+	/**
+	 * Takes a never-covered name back off the app: parked, waiting for DNS (or, $over_limit,
+	 * for room on the certificate).
+	 *
+	 * @param array  $target     The target.
+	 * @param string $name       The host name.
+	 * @param string $why        Let's Encrypt's refusal, or why the certificate is full.
+	 * @param bool   $over_limit Taken off because the certificate would exceed LIMIT names.
 	 * @return void
 	 * @throws \Throwable What the extension throws when the removal fails.
 	 */
-	private function park(array $target, string $name, string $why): void {
+	private function park(array $target, string $name, string $why, bool $over_limit = false): void {
 
 		$key = RunCloud_Config::key($target);
 
@@ -191,17 +264,26 @@ class RunCloud_Certificate_Refusal {
 		$this->state->update_target_entry(
 			$name,
 			$target,
-			static function (?array $entry) use ($now): array {
+			static function (?array $entry) use ($now, $over_limit): array {
 				$entry = RunCloud_State::complete($entry);
 
-				$entry['present'] = false;
-				$entry['id']      = null;
-				$entry['cert']    = RunCloud_State::CERT_PARKED;
-				$entry['since']   = $now;
+				$entry['present']    = false;
+				$entry['id']         = null;
+				$entry['cert']       = RunCloud_State::CERT_PARKED;
+				$entry['since']      = $now;
+				$entry['not_added']  = false;
+				$entry['over_limit'] = $over_limit;
 
 				return $entry;
 			}
 		);
+
+		if ($over_limit) {
+			$this->logger->domain($name, sprintf('%s was taken off web app %s for now: %s. No certificate covered it yet; the other domains keep theirs (RunCloud renews every name on the app, and over %d names that fails for all). It is added back when there is room, at its next try.', $name, $key, rtrim($why, '. '), RunCloud_Certificate_Names::LIMIT), 'warning');
+			$this->schedule->not_covered($target, [$name], 'no room on the certificate: ' . $why, false);
+
+			return;
+		}
 
 		$this->logger->domain($name, sprintf('%s does not validate for Let\'s Encrypt: %s. No certificate ever covered it, so it was taken off web app %s for now: the other domains get their certificate, and %s is added back when Ultimate Multisite sees its DNS ready, or at its next try.', $name, rtrim($this->logger->redact($why), '. '), $key, $name), 'warning');
 
@@ -237,11 +319,14 @@ class RunCloud_Certificate_Refusal {
 					'since'  => (int) ($record['blocking'][ $name ]['since'] ?? $now),
 					'ours'   => $ours,
 				];
+				// Its failed validations, for Let's Encrypt's hourly limit (RunCloud_Ssl_Schedule).
+				$tries_at                    = array_slice(array_merge(is_array($record['hold']) ? array_map('intval', (array) ($record['hold']['tries_at'] ?? [])) : [], [$now]), -RunCloud_Ssl_Schedule::TRIES_PER_HOUR);
 				$record['hold']              = [
-					'name'    => $name,
-					'attempt' => $try,
-					'next_at' => $now + $wait,
-					'reason'  => $why,
+					'name'     => $name,
+					'attempt'  => $try,
+					'next_at'  => RunCloud_Ssl_Schedule::earliest_try($tries_at, $now + $wait),
+					'reason'   => $why,
+					'tries_at' => $tries_at,
 				];
 
 				return $record;

@@ -160,7 +160,8 @@ class RunCloud_CLI {
 			\WP_CLI::log(sprintf('%s: %d domain(s) on RunCloud, %d missing, %d orphan(s), %d protected', $key, $row['present'], $missing, count($row['orphans']), count($row['protected'])));
 
 			foreach (array_keys($row['missing']) as $name) {
-				\WP_CLI::log(sprintf(isset($parked[ $name ]) ? '  parked   %s (waiting for DNS: the certificate job adds it back)' : '  missing  %s', $name));
+				$why = $parked[ $name ] ?? null;
+				\WP_CLI::log(sprintf(null === $why ? '  missing  %s' : ('room' === $why ? '  parked   %s (no room on the certificate: the certificate job adds it back when there is)' : '  parked   %s (waiting for DNS: the certificate job adds it back)'), $name));
 			}
 
 			foreach (array_keys($row['orphans']) as $name) {

@@ -58,6 +58,15 @@ class RunCloud_Failure_Messages {
 				];
 
 			case RunCloud_Failure_Records::KIND_NAMES_LIMIT:
+				if ('full' === ($record['cause'] ?? null)) {
+					return [
+						// translators: %1$s is a web app (SERVER:APP), %2$d a number of names, %3$d the limit (100), %4$s domains.
+						'headline' => self::sentence(sprintf(__('The SSL certificate of web app %1$s is full: it holds %2$d names (a domain with www counts twice) and Let\'s Encrypt allows %3$d. Kept off the app until there is room, so that the other domains keep their certificate: %4$s', 'wu-runcloud'), $target, self::count($record), RunCloud_Certificate_Names::LIMIT, (string) ($record['reason'] ?? ''))),
+						'action'   => self::sentence(__('Switch the web app to advanced (per-domain) SSL in RunCloud (Web Application > SSL/TLS), the way past 100 names, or remove unused domains: the waiting domains are added at their next try', 'wu-runcloud')),
+						'details'  => '',
+					];
+				}
+
 				return [
 					// translators: %1$s is a web app (SERVER:APP), %2$d a number of names, %3$d the limit (100).
 					'headline' => self::sentence(sprintf(__('The SSL certificate of web app %1$s would hold %2$d names, over the %3$d Let\'s Encrypt allows: it was not renewed, and new domains wait', 'wu-runcloud'), $target, self::count($record), RunCloud_Certificate_Names::LIMIT)),

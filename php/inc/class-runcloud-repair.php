@@ -242,7 +242,7 @@ class RunCloud_Repair {
 	 * The missing names of a drift row that are parked (off the app on purpose, waiting for DNS).
 	 *
 	 * @param array $row A drift report row.
-	 * @return array name => true.
+	 * @return array name => why: 'dns' (waiting for its DNS) or 'room' (for room on the certificate).
 	 */
 	public function parked(array $row): array {
 
@@ -251,8 +251,10 @@ class RunCloud_Repair {
 		foreach (array_keys($row['missing']) as $name) {
 			$t = $this->state->target_entry((string) $name, $row['target']);
 
-			if (null !== $t && RunCloud_State::CERT_PARKED === ($t['cert'] ?? null) && empty($t['present'])) {
-				$parked[ $name ] = true;
+			// Off the app on purpose (DNS not ready, no room on the certificate); one whose add fails
+			// is missing, and said so.
+			if (null !== $t && RunCloud_State::CERT_PARKED === ($t['cert'] ?? null) && empty($t['present']) && empty($t['not_added'])) {
+				$parked[ $name ] = empty($t['over_limit']) ? 'dns' : 'room';
 			}
 		}
 

@@ -263,9 +263,11 @@ class RunCloud_Ssl_Lifecycle {
 				// Ours to take off again only when this plugin created the record now on the app.
 				$entry['added']   = $created || ($entry['present'] && $entry['added']);
 				$entry['id']      = isset($record['id']) ? (int) $record['id'] : $entry['id'];
-				$entry['present'] = true;
-				$entry['cert']    = $cert;
-				$entry['since']   = $changed ? $now : (int) $entry['since'];
+				$entry['present']    = true;
+				$entry['not_added']  = false;
+				$entry['over_limit'] = false;
+				$entry['cert']      = $cert;
+				$entry['since']     = $changed ? $now : (int) $entry['since'];
 
 				if (RunCloud_State::CERT_COVERED === $cert && $changed) {
 					$entry['covered_at'] = $now;
@@ -277,9 +279,10 @@ class RunCloud_Ssl_Lifecycle {
 					$entry['next_at'] = $due_at;
 					$entry['reason']  = isset($outcome['action']) && 'failed' === $outcome['action'] ? (string) ($outcome['message'] ?? '') : $entry['reason'];
 				} else {
-					$entry['attempt'] = 0;
-					$entry['next_at'] = null;
-					$entry['reason']  = null;
+					$entry['attempt']      = 0;
+					$entry['next_at']      = null;
+					$entry['scheduled_at'] = null;
+					$entry['reason']       = null;
 				}
 
 				return $entry;
@@ -482,21 +485,24 @@ class RunCloud_Ssl_Lifecycle {
 		foreach ($targets as $target) {
 			$blocking = isset($this->state->target($target)['blocking'][ $name ]);
 			$waiting  = false;
+			$when     = $due_at;
 
 			$this->state->update_target_entry(
 				$name,
 				$target,
-				static function (?array $entry) use ($now, $due_at, &$waiting): array {
+				static function (?array $entry) use ($now, $due_at, &$waiting, &$when): array {
 					if (null === $entry) {
-						// Not on the app yet (mapped while the integration was off): the job adds it.
+						// Not on the app (mapped while the integration was off, or its add
+						// failed): the job adds it. Not waiting for DNS.
 						$waiting = true;
 
 						return RunCloud_State::complete(
 							[
-								'cert'    => RunCloud_State::CERT_PARKED,
-								'since'   => $now,
-								'next_at' => $due_at,
-								'reason'  => 'not on the web app yet',
+								'cert'      => RunCloud_State::CERT_PARKED,
+								'since'     => $now,
+								'next_at'   => $due_at,
+								'reason'    => 'not on the web app yet',
+								'not_added' => true,
 							]
 						);
 					}
@@ -504,15 +510,20 @@ class RunCloud_Ssl_Lifecycle {
 					$entry = RunCloud_State::complete($entry);
 
 					if (RunCloud_State::CERT_FAILED === $entry['cert']) {
-						// A new chance, with a new schedule.
-						$entry['cert']    = $entry['present'] ? RunCloud_State::CERT_PENDING : RunCloud_State::CERT_PARKED;
-						$entry['attempt'] = 0;
-						$entry['since']   = $now;
+						// A new chance, with a new schedule (still within Let's Encrypt's hourly limit).
+						$entry['cert']         = $entry['present'] ? RunCloud_State::CERT_PENDING : RunCloud_State::CERT_PARKED;
+						$entry['attempt']      = 0;
+						$entry['since']        = $now;
+						$entry['next_at']      = null;
+						$entry['scheduled_at'] = null;
 					}
 
 					if (in_array($entry['cert'], [RunCloud_State::CERT_PENDING, RunCloud_State::CERT_PARKED], true)) {
-						$entry['next_at'] = min($due_at, (int) ($entry['next_at'] ?? $due_at));
-						$waiting          = true;
+						// An extra try: it does not count against the schedule, and none comes while
+						// the name failed too often within the hour (RunCloud_Ssl_Schedule).
+						$entry   = RunCloud_Ssl_Schedule::bring_forward($entry, $due_at);
+						$when    = (int) $entry['next_at'];
+						$waiting = true;
 					}
 
 					return $entry;
@@ -524,22 +535,28 @@ class RunCloud_Ssl_Lifecycle {
 
 			if ($blocking) {
 				// The operator pointed it back here: the names waiting behind it are tried now,
-				// not at the hold's end.
+				// not at the hold's end, unless the blocking name already failed too often
+				// within the hour (each redeploy validates it again).
+				$hold = $this->state->target($target)['hold'];
+				$when = RunCloud_Ssl_Schedule::earliest_try(is_array($hold) ? (array) ($hold['tries_at'] ?? []) : [], $due_at);
+
 				$this->state->update_target(
 					$target,
-					static function (array $record): array {
-						$record['hold'] = null;
+					static function (array $record) use ($when): array {
+						if (is_array($record['hold'])) {
+							$record['hold']['next_at'] = min((int) ($record['hold']['next_at'] ?? $when), $when);
+						}
 
 						return $record;
 					}
 				);
-				$this->schedule->make_due($target, $due_at);
+				$this->schedule->make_due($target, $when);
 			}
 
 			$any = $any || $waiting || $blocking;
 
 			if ($waiting || $blocking) {
-				$this->logger->domain($name, sprintf('%s: its certificate on %s is tried within %d s.', $why, RunCloud_Config::key($target), max(0, $due_at - $now)));
+				$this->logger->domain($name, sprintf('%s: its certificate on %s is tried within %d s.', $why, RunCloud_Config::key($target), max(0, $when - $now)));
 				$this->schedule->reschedule($target);
 			}
 		}

@@ -293,6 +293,15 @@ class RunCloud_Ssl_Report {
 			case RunCloud_State::CERT_PENDING:
 				return __('pending', 'wu-runcloud') . $next . $tries;
 			case RunCloud_State::CERT_PARKED:
+				if ( ! empty($t['over_limit'])) {
+					return __('parked: no room on the certificate (100 names), added when there is room', 'wu-runcloud') . $next . $tries;
+				}
+
+				if ( ! empty($t['not_added'])) {
+					// Off the app because adding it failed (or never happened), not because of its DNS.
+					return __('not on the app: the certificate job adds it', 'wu-runcloud') . $next . $tries;
+				}
+
 				return __('parked, waiting for DNS (not on the app)', 'wu-runcloud') . $next . $tries;
 			case RunCloud_State::CERT_BLOCKING:
 				return __('blocking the certificate', 'wu-runcloud');

@@ -41,6 +41,17 @@ class RunCloud_Ssl_Schedule {
 	const RETRY_DELAYS = [300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 76800, 86400, 86400];
 
 	/**
+	 * No try of a name (scheduled or extra) is made while this many of its tries already failed
+	 * within the last hour: at most 4 per rolling hour, under Let's Encrypt's failed-validation
+	 * limit of 5 per host name per hour [doc]. The default schedule never reaches it (0, 5, 15,
+	 * 35, 75 min); it binds extra tries (UM's DNS hook, the page's Retry, a blocking name's hold
+	 * lifted), which come on top of the schedule and do not count against it, and schedules
+	 * shortened by the filter. A flapping DNS check or a Retry pressed again and again can
+	 * neither burn the schedule nor that limit.
+	 */
+	const TRIES_PER_HOUR = 4;
+
+	/**
 	 * The remembered state.
 	 *
 	 * @var RunCloud_State
@@ -165,9 +176,51 @@ class RunCloud_Ssl_Schedule {
 	}
 
 	/**
-	 * A certificate try that did not cover these names (pending or parked): each counts one more
-	 * failed try and gets its next one on the retry schedule, or, after the last, is failed:
-	 * logged to the integration log and the domain's log, and recorded for the notice.
+	 * The earliest a try of a name may come (see TRIES_PER_HOUR).
+	 *
+	 * @param array $tries_at When its last tries failed, oldest first.
+	 * @param int   $wanted   When the extra try is wanted.
+	 * @return int
+	 */
+	public static function earliest_try(array $tries_at, int $wanted): int {
+
+		$recent = array_slice(array_map('intval', $tries_at), -self::TRIES_PER_HOUR);
+
+		return count($recent) < self::TRIES_PER_HOUR ? $wanted : max($wanted, $recent[0] + 3600);
+	}
+
+	/**
+	 * Brings a waiting target entry's next try forward to $wanted, as an extra try: not before
+	 * earliest_try(); the schedule's own next try is kept in 'scheduled_at', to return to
+	 * when the extra one fails.
+	 *
+	 * @param array $t      A completed target entry (pending or parked).
+	 * @param int   $wanted When the extra try is wanted.
+	 * @return array The entry.
+	 */
+	public static function bring_forward(array $t, int $wanted): array {
+
+		$at = self::earliest_try((array) $t['tries_at'], $wanted);
+
+		if (null !== $t['next_at'] && (int) $t['next_at'] <= $at) {
+			return $t;
+		}
+
+		if (null !== $t['next_at'] && null === $t['scheduled_at'] && (int) $t['attempt'] > 0) {
+			$t['scheduled_at'] = (int) $t['next_at'];
+		}
+
+		$t['next_at'] = $at;
+
+		return $t;
+	}
+
+	/**
+	 * A certificate try that did not cover these names (pending or parked). A scheduled try
+	 * counts one more failed try and gets the next one on the retry schedule, or, after the
+	 * last, is failed: logged to the integration log and the domain's log, and recorded for the
+	 * notice. An extra try (brought forward before its scheduled one) counts nothing: the
+	 * schedule continues where it was.
 	 *
 	 * @param array  $target   The target.
 	 * @param array  $names    Host names.
@@ -197,9 +250,22 @@ class RunCloud_Ssl_Schedule {
 
 				$t = RunCloud_State::complete($entry['t'][ $key ]);
 
+				$scheduled         = null === $t['scheduled_at'] ? null : (int) $t['scheduled_at'];
+				$t['reason']       = $reason;
+				$t['tries_at']     = array_slice(array_merge(array_map('intval', (array) $t['tries_at']), [$now]), -self::TRIES_PER_HOUR);
+				$t['scheduled_at'] = null;
+
+				if (null !== $scheduled && $scheduled > $now) {
+					// An extra try: back to the schedule, which it does not count against.
+					$t['next_at']  = self::earliest_try($t['tries_at'], $scheduled);
+					$next[ $name ] = [(int) $t['attempt'], $t['next_at'] - $now, true];
+					$entry['t'][ $key ] = $t;
+
+					return $entry;
+				}
+
 				++$t['attempt'];
-				$t['reason'] = $reason;
-				$delay       = self::retry_delay((int) $t['attempt']);
+				$delay = self::retry_delay((int) $t['attempt']);
 
 				if (null === $delay) {
 					$t['cert']    = RunCloud_State::CERT_FAILED;
@@ -207,8 +273,8 @@ class RunCloud_Ssl_Schedule {
 					$t['next_at'] = null;
 					$failed[]     = $name;
 				} else {
-					$t['next_at']  = $now + $delay;
-					$next[ $name ] = [(int) $t['attempt'], $delay];
+					$t['next_at']  = self::earliest_try($t['tries_at'], $now + $delay);
+					$next[ $name ] = [(int) $t['attempt'], $t['next_at'] - $now, false];
 				}
 
 				$entry['t'][ $key ] = $t;
@@ -217,7 +283,13 @@ class RunCloud_Ssl_Schedule {
 			}
 		);
 
-		foreach ($next as $name => [$attempt, $delay]) {
+		foreach ($next as $name => [$attempt, $delay, $extra]) {
+			if ($extra) {
+				$this->logger->domain($name, sprintf('SSL certificate on %s does not cover %s yet: %s. An extra try failed (not counted: %d of %d scheduled tries failed so far); next try in %s, as scheduled.', $key, $name, rtrim($reason, '. '), $attempt, $tries, self::human_delay($delay)), 'warning');
+
+				continue;
+			}
+
 			$this->logger->domain($name, sprintf('SSL certificate on %s does not cover %s yet: %s. Try %d of %d failed; next try in %s.', $key, $name, rtrim($reason, '. '), $attempt, $tries, self::human_delay($delay)), 'warning');
 		}
 
@@ -259,7 +331,7 @@ class RunCloud_Ssl_Schedule {
 				$t = RunCloud_State::complete($entry['t'][ $key ]);
 
 				if (in_array($t['cert'], [RunCloud_State::CERT_PENDING, RunCloud_State::CERT_PARKED], true) && (null === $t['next_at'] || $t['next_at'] > $at)) {
-					$entry['t'][ $key ]['next_at'] = $at;
+					$entry['t'][ $key ] = self::bring_forward($t, $at);
 				}
 
 				return $entry;

@@ -21,11 +21,17 @@ defined('ABSPATH') || exit;
  *   'www' => bool, 't' => [ 'SERVER:APP' => target entry ] ] ]. A target entry: 'id' (RunCloud
  *   domain id), 'present' (on the app as far as the plugin knows), 'added' (the plugin created
  *   the record), 'cert' (one of CERT_*), 'since' (when 'cert' last changed), 'covered_at' (when
- *   a certificate last covered it; null: never), 'attempt' (certificate tries that did not cover
- *   it), 'next_at' (next try), 'reason' (why the last try did not cover it).
+ *   a certificate last covered it; null: never), 'attempt' (scheduled certificate tries that did
+ *   not cover it), 'next_at' (next try), 'reason' (why the last try did not cover it),
+ *   'tries_at' (when the last few tries failed, scheduled or extra: Let's Encrypt's hourly
+ *   limit), 'scheduled_at' (the schedule's own next try while an extra one, brought forward by
+ *   UM's DNS hook or Retry, comes first), 'not_added' (parked only because it is not on the app
+ *   yet, or adding it back failed: not waiting for DNS), 'over_limit' (parked for want of room:
+ *   the certificate would exceed 100 names).
  * - OPTION_TARGETS: per 'SERVER:APP', what the plugin learned about the app: 'mode' (SSL mode,
  *   one of MODE_*) and 'mode_at', 'hold' (a covered name blocks the basic certificate: no
- *   redeploy before hold.next_at), 'blocking' (name => reason, since, ours), 'names' (names the
+ *   redeploy before hold.next_at; 'tries_at' as above, for the blocking name)
+, 'blocking' (name => reason, since, ours), 'names' (names the
  *   basic certificate would hold) and 'names_at', 'job' (last certificate job: at, result).
  * - OPTION_INVENTORY_PREFIX + 'SERVER_APP': the app's domain records from the last listing,
  *   [ 'at' => time, 'records' => [ name => [ 'id', 'www', 'wildcard', 'type' ] ] ].
@@ -412,6 +418,10 @@ class RunCloud_State {
 				'attempt'    => 0,
 				'next_at'    => null,
 				'reason'     => null,
+				'tries_at'   => [],
+				'scheduled_at' => null,
+				'not_added'  => false,
+				'over_limit' => false,
 			],
 			(array) $entry
 		);
