@@ -146,8 +146,15 @@ fn dns_json(shared: &Shared) -> Value {
     shared.read_world(|world| json!({ "names": world.dns.to_json() }))
 }
 
-/// `{"name": "shop.example.com", "points_here": false}`.
+/// `{"name": "shop.example.com", "points_here": false}`. Unknown fields are refused, as in
+/// fault rules: a misspelt field would otherwise be a test that sets nothing.
 fn set_dns_from(shared: &Shared, body: &Map<String, Value>) -> Result<(), BadBody> {
+    if let Some(unknown) = body
+        .keys()
+        .find(|key| !["name", "points_here"].contains(&key.as_str()))
+    {
+        return Err(BadBody::invalid(format!("unknown field {unknown:?}")));
+    }
     let name = match body.get("name") {
         Some(Value::String(name)) => name,
         Some(_) => return Err(BadBody::invalid("\"name\" must be a string")),

@@ -106,6 +106,10 @@ fn dns_bodies_that_cannot_be_used_are_refused_clearly() {
             "punycode",
         ),
         (
+            json!({"name": "shop.example.com", "points_here": true, "extra": 1}),
+            "unknown field \"extra\"",
+        ),
+        (
             json!({"name": "shop.example.com"}),
             "\"points_here\" is required",
         ),
