@@ -290,6 +290,26 @@ final class AdminNoticesTest extends Plugin_Test_Case {
 		do_action('network_admin_notices');
 	}
 
+	public function test_on_the_runcloud_page_a_link_to_it_is_left_out(): void {
+
+		$this->start_emulator();
+		$plugin = $this->boot();
+
+		$plugin->notices()->record_error('add_domain x failed');
+		$_GET['page'] = 'wu-runcloud';
+
+		try {
+			ob_start();
+			do_action('network_admin_notices');
+			$html = (string) ob_get_clean();
+		} finally {
+			unset($_GET['page']);
+		}
+
+		$this->assertStringContainsString('data-wu-runcloud-notice="domain-failed"', $html);
+		$this->assertStringNotContainsString('Open the RunCloud page', $html);
+	}
+
 	public function test_recorded_failures_are_capped_and_cleared_by_a_clean_sync(): void {
 
 		$this->start_emulator();

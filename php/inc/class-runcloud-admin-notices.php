@@ -264,8 +264,20 @@ class RunCloud_Admin_Notices {
 			return;
 		}
 
+		// On the RunCloud page itself a link to it says nothing; one that searches a domain stays.
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- read only, to choose a link.
+		$on_page = isset($_GET['page']) && RunCloud_Admin_Page::SLUG === sanitize_key(wp_unslash((string) $_GET['page']));
+
 		foreach ($this->get_notices() as $notice) {
 			$this->printed_dismissible = $this->printed_dismissible || $notice['dismissible'];
+
+			if ($on_page && null !== $notice['link']) {
+				parse_str((string) wp_parse_url((string) $notice['link'], PHP_URL_QUERY), $query);
+
+				if ( ! isset($query['s'])) {
+					$notice['link'] = null;
+				}
+			}
 
 			printf(
 				'<div class="notice notice-%1$s%2$s" data-wu-runcloud-notice="%3$s"%4$s><p><strong>%5$s</strong> %6$s%7$s</p>%8$s</div>',

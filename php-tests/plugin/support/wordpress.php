@@ -399,6 +399,10 @@ if ( ! function_exists('esc_url')) {
 		return $value;
 	}
 
+	function wp_parse_url($url, $component = -1) {
+		return parse_url((string) $url, $component);
+	}
+
 	function get_current_user_id() {
 		return 1;
 	}
