@@ -162,4 +162,43 @@ final class SslLifecycleTest extends Plugin_Test_Case {
 		$this->assertSame(['POST /api/v3/servers/1/webapps/1/domains', 'GET /api/v3/servers/1/webapps/1/ssl', 'PUT /api/v3/servers/1/webapps/1/ssl/900001'], $this->request_lines());
 		$this->assertSame('covered', $this->cert('shop.example.com'));
 	}
+
+	public function test_a_name_already_on_the_app_gets_its_certificate_without_action_scheduler(): void {
+
+		$this->start_emulator();
+		$this->boot(['action_scheduler' => false]);
+
+		// On the app before the mapping (added in RunCloud's panel, or an add whose answer was lost).
+		wu_runcloud_add_domain('shop.example.com', ['ssl' => false]);
+		$this->assertNotContains('shop.example.com', $this->covered());
+
+		Harness::fire('wu_add_domain', 'shop.example.com', 2);
+
+		$this->assertSame('covered', $this->cert('shop.example.com'), $this->log_text());
+		$this->assertContains('shop.example.com', $this->covered(), 'the add\'s "skipped" (already there) is not a custom certificate');
+		$this->assertNotSame('custom', RunCloud_Plugin::instance()->lifecycle()->mode(self::APP));
+
+		// Mapped again: settled, so no second redeploy of an unchanged set.
+		$puts = $this->redeploys();
+		Harness::fire('wu_add_domain', 'shop.example.com', 2);
+		$this->assertSame($puts, $this->redeploys());
+	}
+
+	public function test_a_name_already_on_the_app_gets_its_own_certificate_in_advanced_mode(): void {
+
+		$this->start_emulator(['--app', '1:1', '--ssl', 'advanced']);
+		$this->boot();
+
+		Harness::map_and_fire('first.example.com', 2);
+		State::run_due(self::WINDOW);
+		$this->assertSame('advanced', RunCloud_Plugin::instance()->lifecycle()->mode(self::APP));
+
+		wu_runcloud_add_domain('shop.example.com', ['ssl' => false]);
+		Harness::map_and_fire('shop.example.com', 3);
+		State::run_due(self::WINDOW);
+
+		$this->assertArrayHasKey('shop.example.com', $this->emulator->state()['apps'][0]['ssl']['domains'], $this->log_text());
+		$this->assertSame('covered', $this->cert('shop.example.com'));
+		$this->assertSame('advanced', RunCloud_Plugin::instance()->lifecycle()->mode(self::APP), 'not taken for a custom certificate');
+	}
 }

@@ -242,15 +242,23 @@ class RunCloud_Ssl_Lifecycle {
 		$record  = $result['domain'];
 		$created = ! empty($result['created']);
 		$outcome = isset($result['ssl']) && is_array($result['ssl']) ? $result['ssl'] : [];
-		$mode    = $with_ssl ? self::mode_of($outcome, 'add') : null;
 		$due_at  = $due_at ?? $now + $this->schedule->window();
 		$prior   = $this->state->target_entry($domain, $target);
+
+		if ($with_ssl && ! $created && 'skipped' === ($outcome['action'] ?? '')) {
+			// Already on the app (added in RunCloud's panel, an answer lost after the add took
+			// effect, a reinstall): the extension took no SSL step (its `skipped` says nothing of
+			// the certificate). Unless the plugin knows the name settled, the step is taken now.
+			$outcome = self::settled($prior) ? [] : $this->ssl_step($target, $domain);
+		}
+
+		$mode = $with_ssl ? self::mode_of($outcome, 'add') : null;
 
 		if ($with_ssl && null !== $mode) {
 			$this->learn_mode($target, $mode);
 		}
 
-		$cert = $this->cert_after_add($target, $prior, $created, $with_ssl ? (string) ($outcome['action'] ?? '') : null);
+		$cert = $this->cert_after_add($target, $prior, $created, $with_ssl && isset($outcome['action']) ? (string) $outcome['action'] : null);
 
 		$this->state->update_target_entry(
 			$domain,
@@ -316,6 +324,43 @@ class RunCloud_Ssl_Lifecycle {
 	}
 
 	/**
+	 * Whether a name's certificate state on an app is settled (nothing for an add to do): on the
+	 * app and covered, blocking, custom, autoSSL, or without a certificate at all.
+	 *
+	 * @param array|null $prior Its target entry.
+	 * @return bool
+	 */
+	private static function settled(?array $prior): bool {
+
+		return null !== $prior && ! empty($prior['present']) && in_array($prior['cert'] ?? null, [RunCloud_State::CERT_COVERED, RunCloud_State::CERT_BLOCKING, RunCloud_State::CERT_CUSTOM, RunCloud_State::CERT_AUTO, RunCloud_State::CERT_NONE], true);
+	}
+
+	/**
+	 * The SSL step for one domain already on the app (its own certificate in advanced mode, the
+	 * app's otherwise), as an add's own step would have been: a failure is an outcome, not thrown.
+	 *
+	 * @param array  $target The target.
+	 * @param string $domain The host name.
+	 * @return array ['action', 'certificate_id', 'message'].
+	 */
+	private function ssl_step(array $target, string $domain): array {
+
+		try {
+			return $this->operations->redeploy($target, $domain);
+		} catch (\Throwable $e) {
+			if ( ! RunCloud_Failure_Policy::is_native_exception($e)) {
+				throw $e;
+			}
+
+			// The extension's messages carry no secret; logged through the redacting logger anyway.
+			return [
+				'action'  => 'failed',
+				'message' => $e->getMessage(),
+			];
+		}
+	}
+
+	/**
 	 * The certificate state of a name just added.
 	 *
 	 * @param array       $target  The target.
@@ -344,8 +389,8 @@ class RunCloud_Ssl_Lifecycle {
 			return RunCloud_State::CERT_AUTO;
 		}
 
-		// Already on the app and covered: an unchanged set of names is never redeployed.
-		if ( ! $created && null !== $prior && $prior['present'] && in_array($prior['cert'], [RunCloud_State::CERT_COVERED, RunCloud_State::CERT_BLOCKING], true)) {
+		// Already on the app and settled (covered...): an unchanged set of names is never redeployed.
+		if ( ! $created && self::settled($prior)) {
 			return (string) $prior['cert'];
 		}
 
