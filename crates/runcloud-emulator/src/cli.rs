@@ -41,7 +41,7 @@ OPTIONS:
     --rate-window-ms MS       Length of the rate-limit window [default: 60000]; needs --rate-limit
     --retry-after SECONDS     Send Retry-After: SECONDS (and X-RateLimit-Reset = now + SECONDS)
                               with every 429 of the limiter [default: the seconds to the
-                              window's end]
+                              window's end]; needs --rate-limit
     --latency-ms MS           Delay every /api response by MS
     --connect-latency-ms MS   Delay every new TCP connection by MS before serving it
     --tls                     Serve HTTPS with a certificate for 127.0.0.1, ::1 and localhost,
@@ -141,6 +141,10 @@ where
         (None, Some(_)) => return Err("--rate-window-ms needs --rate-limit".into()),
         (None, None) => None,
     };
+    if config.retry_after.is_some() && config.rate_limit.is_none() {
+        // It would change nothing: only the limiter's 429s carry it (fault rules set their own).
+        return Err("--retry-after needs --rate-limit".into());
+    }
     config.validate()?;
     Ok(Command::Run(Box::new(config)))
 }

@@ -142,6 +142,7 @@ fn bad_flags_exit_non_zero_with_a_message() {
         vec!["--seed-domains", "-1"],
         vec!["--listen", "nowhere"],
         vec!["--rate-window-ms", "10"],
+        vec!["--retry-after", "5"],
         vec!["--ca-out", "/tmp/x.pem"],
         vec!["--api-key", "K"],
         vec!["--token"],

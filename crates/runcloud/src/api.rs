@@ -251,11 +251,24 @@ pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
                         shape_error(Method::Post, &path, "a success or an error status")
                     });
                 if worth_a_lookup(reply.status) {
-                    // On the app: idempotent, whatever RunCloud said. Not there, or the lookup
-                    // failed too: RunCloud's answer stands.
+                    // On the app: idempotent, whatever RunCloud said. Not there: RunCloud's
+                    // answer stands. The lookup failed: whether it is there is unknown, so the
+                    // lookup's error is the answer (transient ones are retried later), naming
+                    // the refusal that led to it.
                     match find_in(&client, t, &name) {
                         Ok(Some(existing)) => break (existing, false),
-                        _ => return Err(e),
+                        Ok(None) if names_taken(&e) => {
+                            return Err(e.with_context(&format!(
+                                " ({name} is not on web app {}; RunCloud refuses a name another web app on server {} already has)",
+                                t.app_id, t.server_id
+                            )))
+                        }
+                        Ok(None) => return Err(e),
+                        Err(lookup) => {
+                            return Err(lookup.with_context(&format!(
+                                " (looking {name} up after RunCloud refused the add failed; the refusal: {e})"
+                            )))
+                        }
                     }
                 }
                 (
@@ -315,6 +328,14 @@ pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
         created,
         ssl,
     })
+}
+
+/// Whether RunCloud refused an add because the name is taken ("The name has already been
+/// taken." [assumed, Laravel's `unique` rule]) while it is not on the web app asked for.
+fn names_taken(e: &Error) -> bool {
+    e.field_errors()
+        .get("name")
+        .is_some_and(|list| list.iter().any(|m| m.contains("already been taken")))
 }
 
 pub fn remove_domain(input: &CallInput, domain: &[u8]) -> Result<RemoveResult> {

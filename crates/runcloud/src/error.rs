@@ -56,6 +56,20 @@ impl Error {
         }
     }
 
+    /// The same error with `context` appended to its message (its kind, status and field
+    /// errors unchanged).
+    pub fn with_context(mut self, context: &str) -> Self {
+        match &mut self {
+            Error::Config { message, .. }
+            | Error::Validation { message, .. }
+            | Error::Api { message, .. }
+            | Error::Transport { message, .. } => {
+                message.push_str(context);
+            }
+        }
+        self
+    }
+
     /// Whether trying again later may succeed (429, 5xx, transport failures). The plugin
     /// uses the same rule (by exception class and code) to decide between retry and error.
     pub fn is_transient(&self) -> bool {

@@ -429,7 +429,8 @@ fn any_client_error_to_the_add_is_idempotent_when_the_name_is_there() {
         "{e}"
     );
     assert_eq!(emu.domain_names(1, 1), vec!["there.example.com"]);
-    // The lookup failing too: still RunCloud's first answer.
+    // The lookup failing too: whether the name is there is unknown, so the lookup's (transient)
+    // error is thrown, to be retried, and it names RunCloud's refusal.
     emu.add_fault(
         json!({"method":"POST","path":post,"status":422,"body":r#"{"message":"Nope."}"#}),
     )
@@ -437,7 +438,14 @@ fn any_client_error_to_the_add_is_idempotent_when_the_name_is_there() {
     emu.add_fault(json!({"method":"GET","path":post,"status":500,"body":"{}","times":3}))
         .unwrap();
     let e = api::add_domain(&input, b"absent.example.com").unwrap_err();
-    assert!(e.to_string().ends_with("422 Nope."), "{e}");
+    assert_eq!(e.status(), Some(500), "{e}");
+    assert!(e.is_transient(), "{e}");
+    let message = e.to_string();
+    assert!(
+        message.contains("looking absent.example.com up after RunCloud refused the add failed"),
+        "{message}"
+    );
+    assert!(message.ends_with("422 Nope.)"), "{message}");
 }
 
 /// A server that pages in 50s whatever is asked (a production plugin asks for 50 [seen]).
@@ -539,4 +547,29 @@ fn a_removal_is_ours_only_when_an_earlier_attempt_may_have_done_it() {
         api::remove_domain(&v3(&emu), name.as_bytes()).unwrap();
         assert!(!emu.domain_names(1, 1).contains(&name));
     }
+}
+
+/// A name another web app of the same server has: RunCloud's 422 "taken" says why [assumed
+/// scope: the server], the message adds that it is not on the app asked for.
+#[test]
+fn a_name_taken_by_another_web_app_of_the_server_is_explained() {
+    let emu = start(|c| c.apps = vec![(1, 1), (1, 2)]);
+    let other = with_options(v3(&emu), &[("app_id", 2.into())]);
+    api::add_domain(&other, b"taken.example.com").unwrap();
+    let e = api::add_domain(&v3(&emu), b"taken.example.com").unwrap_err();
+    assert_eq!(e.status(), Some(422));
+    let message = e.to_string();
+    assert!(
+        message.contains("The name has already been taken."),
+        "{message}"
+    );
+    assert!(
+        message.contains("taken.example.com is not on web app 1; RunCloud refuses a name another web app on server 1 already has"),
+        "{message}"
+    );
+    assert_eq!(
+        e.field_errors().get("name").map(Vec::len),
+        Some(1),
+        "field errors kept"
+    );
 }

@@ -157,9 +157,15 @@ impl Client {
                 message, errors, ..
             } => {
                 clean(message);
-                for list in errors.values_mut() {
-                    list.iter_mut().for_each(clean);
-                }
+                // Field names too: they reach PHP as array keys (getErrors(), var_dump).
+                *errors = std::mem::take(errors)
+                    .into_iter()
+                    .map(|(mut field, mut list)| {
+                        clean(&mut field);
+                        list.iter_mut().for_each(clean);
+                        (field, list)
+                    })
+                    .collect();
             }
             Error::Transport { message, .. } => clean(message),
             _ => {}
@@ -210,7 +216,7 @@ mod tests {
             method: Method::Get,
             path: "/ping".into(),
             status: 401,
-            body: br#"{"message":"bad key key-abc","errors":{"k":["sec-xyz is wrong"]}}"#.to_vec(),
+            body: br#"{"message":"bad key key-abc","errors":{"k":["sec-xyz is wrong"],"key-abc":["x"]}}"#.to_vec(),
             location: None,
             attempts: 1,
             earlier_maybe_processed: false,
