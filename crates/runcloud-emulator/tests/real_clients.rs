@@ -380,3 +380,65 @@ fn the_v3_documentation_examples_succeed() {
     );
     assert_eq!(redeployed, json!({}));
 }
+
+/// What a Laravel app accepts though no recorded client sent it: a multipart form (PHP cURL
+/// with an array `CURLOPT_POSTFIELDS`), padded values (`TrimStrings`), the name in the query
+/// string (`$request->input()` merges it; the body wins) [assumed: RunCloud runs Laravel].
+#[test]
+fn what_laravel_accepts_is_accepted() {
+    let emulator = start(config());
+    let path = "/api/v2/servers/1/webapps/1/domains";
+    let multipart = "--WUboundary\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nmp.example.com\r\n\
+                     --WUboundary\r\nContent-Disposition: form-data; name=\"www\"\r\n\r\n1\r\n--WUboundary--\r\n";
+    let mut headers = WP_HEADERS.to_vec();
+    headers.push(("Content-Type", "multipart/form-data; boundary=WUboundary"));
+    let added = ok(
+        &raw(&emulator, "POST", path, &headers, multipart.as_bytes()),
+        "multipart",
+    );
+    assert_eq!(
+        (&added["name"], &added["www"]),
+        (&json!("mp.example.com"), &json!(1))
+    );
+
+    let added = ok(
+        &wp_form(
+            &emulator,
+            "POST",
+            path,
+            "name=+ws.example.com+&redirection=+none+",
+        ),
+        "padded values",
+    );
+    assert_eq!(added["name"], "ws.example.com");
+
+    let added = ok(
+        &wp_form(
+            &emulator,
+            "POST",
+            &format!("{path}?name=qs.example.com"),
+            "",
+        ),
+        "name in the query string",
+    );
+    assert_eq!(added["name"], "qs.example.com");
+    let added = ok(
+        &wp_form(
+            &emulator,
+            "POST",
+            &format!("{path}?name=query.example.com"),
+            "name=body.example.com",
+        ),
+        "the body wins",
+    );
+    assert_eq!(added["name"], "body.example.com");
+    assert_eq!(
+        emulator.domain_names(1, 1),
+        vec![
+            "mp.example.com",
+            "ws.example.com",
+            "qs.example.com",
+            "body.example.com"
+        ]
+    );
+}
