@@ -14,7 +14,8 @@
 //!   with its 429, docs/RUNCLOUD_API.md §2]: `Retry-After: <seconds>` wins (relative, so no
 //!   clock skew); else `X-RateLimit-Reset: <unix time>` minus our clock (a value below
 //!   10^9, i.e. before 2001, is taken as seconds to wait, as some APIs send it [assumed]).
-//!   An HTTP-date `Retry-After` is ignored (then the reset header or our own backoff applies).
+//!   An HTTP-date `Retry-After` (RFC 9110 allows it; a proxy in front may send one) is that
+//!   date minus our clock; one in the past is no wait.
 
 use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -71,17 +72,27 @@ pub(crate) fn server_wait(
     reset: Option<&str>,
     now_unix: u64,
 ) -> Option<ServerWait> {
-    let seconds = parse_seconds(retry_after).or_else(|| {
-        let reset = parse_seconds(reset)?;
-        Some(if reset < UNIX_TIME_FLOOR {
-            reset
-        } else {
-            reset.saturating_sub(now_unix)
-        })
-    })?;
+    let seconds = parse_seconds(retry_after)
+        .or_else(|| until_http_date(retry_after, now_unix))
+        .or_else(|| {
+            let reset = parse_seconds(reset)?;
+            Some(if reset < UNIX_TIME_FLOOR {
+                reset
+            } else {
+                reset.saturating_sub(now_unix)
+            })
+        })?;
     Some(ServerWait {
         wait: Duration::from_secs(seconds),
     })
+}
+
+/// Seconds from `now_unix` to an HTTP-date (`Wed, 21 Oct 2015 07:28:00 GMT` and the two
+/// obsolete forms), 0 when it is past; `None` when it is not a date.
+fn until_http_date(value: Option<&str>, now_unix: u64) -> Option<u64> {
+    let at = httpdate::parse_http_date(value?.trim()).ok()?;
+    let at = at.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    Some(at.saturating_sub(now_unix))
 }
 
 /// Whole non-negative seconds (`"3"`); `None` for anything else.
@@ -154,11 +165,20 @@ mod tests {
         // A small value is seconds to wait.
         let w = server_wait(Some("soon"), Some("12"), NOW).unwrap();
         assert_eq!(w.wait, Duration::from_secs(12));
+        // An HTTP-date: until then; in the past, no wait.
+        let w = server_wait(Some("Sat, 29 Nov 2025 18:08:21 GMT"), None, NOW).unwrap();
+        assert_eq!(w.wait, Duration::from_secs(30));
+        let w = server_wait(Some("Wed, 21 Oct 2015 07:28:00 GMT"), Some("12"), NOW).unwrap();
+        assert_eq!(
+            w.wait,
+            Duration::ZERO,
+            "a date wins over the reset header, past or not"
+        );
         for junk in [
             "",
             "-1",
             "1.5",
-            "Wed, 21 Oct 2015 07:28:00 GMT",
+            "Wed, 32 Oct 2015 07:28:00 GMT",
             "9999999999999",
         ] {
             assert_eq!(server_wait(Some(junk), None, NOW), None, "{junk}");
