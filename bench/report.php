@@ -125,6 +125,7 @@ if (isset($s['burst'])) {
 	$out[] = '| flow | wall time until all are covered | × WordPress-style | requests | certificate issuances | TCP connections | CPU in the PHP process | domains covered | names on the certificate |';
 	$out[] = '|---|---|---|---|---|---|---|---|---|';
 	$base = stats(array_map(static fn($rep) => $rep['wordpress']['wall_ms'] ?? null, $reps));
+	$wall_plugin = stats(array_map(static fn($rep) => $rep['plugin']['wall_ms'] ?? null, $reps));
 	foreach ($flows as $flow => $label) {
 		$rows = array_values(array_filter(array_map(static fn($rep) => $rep[$flow] ?? null, $reps)));
 		if (!$rows) {
@@ -139,6 +140,9 @@ if (isset($s['burst'])) {
 	$plugin_rows = array_values(array_filter(array_map(static fn($rep) => $rep['plugin'] ?? null, $reps)));
 	if ($plugin_rows) {
 		$out[] = 'The plugin flow in two parts: the ' . $n . ' events (the adds) ' . $ms(stats($col($plugin_rows, 'events_ms'))) . ', the queue (the certificate job) ' . $ms(stats($col($plugin_rows, 'queue_ms'))) . '; Action Scheduler actions run: ' . fmt_count(stats($col($plugin_rows, 'actions_run'))) . ', left: ' . fmt_count(stats($col($plugin_rows, 'actions_left'))) . '.';
+		$out[] = '';
+		$window = stats($col($plugin_rows, 'queue_clock_s'));
+		$out[] = '**Real time until covered.** The plugin\'s wall time above is its work: it leaves out the coalescing window, which the stand-in clock skips. On a live network the certificate job runs ' . fmt_count($window) . ' s after the first mapping of the burst (filter `wu_runcloud_ssl_coalesce_window`; by design: that wait is what lets 50 mappings share one issuance), so the 50 domains are covered about ' . sprintf('%.0f', ($window['median'] ?? 0) + ($wall_plugin['median'] ?? 0) / 1000) . ' s after the first mapping, later than the per-add flows, whose domains are each covered as it is added. The time ratio compares the work; requests, issuances and connections are the same either way.';
 		$out[] = '';
 	}
 	$out[] = 'Requests in order, consecutive equal requests counted together (first repetition; the per-add flows repeat their pattern):';
@@ -176,7 +180,7 @@ if (isset($s['burst'])) {
 		$verdicts[] = ['(burst) 1 TCP connection (issue 13)', fmt_count($conns), $conns['max'] <= 1 ? 'met' : 'missed', $conns['max'] <= 1 ? '—' : ($conns['max'] - 1) . ' extra'];
 		if (null !== $base) {
 			$ratio = $wall['median'] / $base['median'];
-			$verdicts[] = ['(burst) ≤ 0.15× the WordPress-style time (issue 13)', sprintf('%.3f× (%s vs %s)', $ratio, $ms($wall), $ms($base)), $ratio <= 0.15 ? 'met' : 'missed', $ratio <= 0.15 ? sprintf('%.0f %% under the bound', (0.15 - $ratio) / 0.15 * 100) : sprintf('%.0f ms too slow', $wall['median'] - 0.15 * $base['median'])];
+			$verdicts[] = ['(burst) ≤ 0.15× the WordPress-style time (issue 13; work time, without the 60 s coalescing window)', sprintf('%.3f× (%s vs %s)', $ratio, $ms($wall), $ms($base)), $ratio <= 0.15 ? 'met' : 'missed', $ratio <= 0.15 ? sprintf('%.0f %% under the bound', (0.15 - $ratio) / 0.15 * 100) : sprintf('%.0f ms too slow', $wall['median'] - 0.15 * $base['median'])];
 		}
 	}
 }
