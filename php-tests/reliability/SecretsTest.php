@@ -183,6 +183,34 @@ final class SecretsTest extends Reliability_Test_Case {
 		}
 	}
 
+	/**
+	 * The same echo where the client's cut of RunCloud's text would fall inside the secret, or in
+	 * another case: no part of a credential may be left (scrubbing comes before the cut).
+	 */
+	public function test_a_credential_echoed_at_the_cut_or_in_another_case_leaves_no_part(): void {
+		$echoes = [
+			'v3' => [str_repeat('a', 595) . self::TOKEN, 'Bad token ' . strtoupper(self::TOKEN)],
+			'v2' => [str_repeat('a', 595) . self::SECRET, str_repeat('b', 590) . self::KEY . ' ' . self::SECRET, 'Bad key ' . strtolower(self::KEY)],
+		];
+		foreach ($echoes as $version => $messages) {
+			foreach ($messages as $echo) {
+				$this->emulator()->reset();
+				$this->emulator()->fault([
+					'path'   => "/api/{$version}/servers/*/webapps/*/domains",
+					'status' => 500,
+					'body'   => json_encode(['message' => $echo, 'errors' => ['x' => [$echo]]]),
+				]);
+				$e    = $this->expectThrown('WU\RunCloud\ApiException', function () use ($version) {
+					wu_runcloud_list_domains($this->options($version));
+				});
+				$text = strtolower(self::everything($e));
+				foreach ([self::TOKEN, self::KEY, self::SECRET] as $secret) {
+					$this->assertStringNotContainsString(strtolower(substr($secret, 0, 6)), $text, "{$version}: the start of a credential is left after the cut");
+				}
+			}
+		}
+	}
+
 	/** var_dump/print_r/var_export/json_encode/serialize of everything the functions return. */
 	public function test_no_secret_in_returned_values(): void {
 		$emulator = Emulator::start(['--token', self::TOKEN, '--api-key', self::KEY, '--api-secret', self::SECRET, '--ssl', 'letsencrypt', '--seed-domains', '3']);

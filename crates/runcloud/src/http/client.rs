@@ -143,14 +143,14 @@ impl Client {
         })
     }
 
+    /// The error with every credential redacted (any case), then each text cut to a sane
+    /// length: in that order, so that a secret echoed near the cut is not left in part.
     fn scrubbed(&self, mut e: Error) -> Error {
         let clean = |text: &mut String| {
             for s in &self.scrub {
-                let secret = s.expose();
-                if secret.len() >= 4 && text.contains(secret) {
-                    *text = text.replace(secret, "<redacted>");
-                }
+                redact(text, s.expose());
             }
+            cut(text, MAX_TEXT_CHARS);
         };
         match &mut e {
             Error::Api {
@@ -188,6 +188,38 @@ impl Client {
     }
 }
 
+/// Longest text of an error (RunCloud's message with our method, path and status before it;
+/// each field error), in characters.
+const MAX_TEXT_CHARS: usize = 600;
+
+/// Replaces every occurrence of `secret` in `text`, ASCII case ignored, with `<redacted>`.
+/// Secrets shorter than 4 bytes are left alone (they would redact ordinary words).
+fn redact(text: &mut String, secret: &str) {
+    const MARK: &str = "<redacted>";
+    if secret.len() < 4 {
+        return;
+    }
+    let needle = secret.to_ascii_lowercase();
+    // ASCII lowering keeps every byte offset, so positions found in `lower` hold in `text`.
+    let mut lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower.get(from..).and_then(|rest| rest.find(&needle)) {
+        let start = from + found;
+        let end = start + needle.len();
+        text.replace_range(start..end, MARK);
+        lower.replace_range(start..end, MARK);
+        from = start + MARK.len();
+    }
+}
+
+/// Cuts `text` to at most `max` characters (trailing spaces dropped).
+fn cut(text: &mut String, max: usize) {
+    if let Some((at, _)) = text.char_indices().nth(max) {
+        text.truncate(at);
+        text.truncate(text.trim_end().len());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,7 +248,7 @@ mod tests {
             method: Method::Get,
             path: "/ping".into(),
             status: 401,
-            body: br#"{"message":"bad key key-abc","errors":{"k":["sec-xyz is wrong"],"key-abc":["x"]}}"#.to_vec(),
+            body: br#"{"message":"bad key key-abc","errors":{"k":["sec-xyz is wrong", "KEY-ABC again"],"key-abc":["x"]}}"#.to_vec(),
             location: None,
             attempts: 1,
             earlier_maybe_processed: false,
@@ -224,6 +256,7 @@ mod tests {
         };
         let e = client.decode::<serde::de::IgnoredAny>(&reply).unwrap_err();
         let text = format!("{e} {e:?} {client:?}");
+        assert!(!text.contains("KEY-ABC"), "any case: {text}");
         assert!(
             !text.contains("key-abc") && !text.contains("sec-xyz"),
             "{text}"
@@ -233,5 +266,24 @@ mod tests {
                 .starts_with("GET /ping: 401 bad key <redacted> (RunCloud rejected the v2 API key and secret (WU_RUNCLOUD_API_KEY and WU_RUNCLOUD_API_SECRET)."),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_secret_echoed_at_the_cut_is_redacted_whole() {
+        let token = "rc3_tok_9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c";
+        // The token straddles the cut: redacted before cutting, no part of it is left.
+        let mut text = format!("{}{token} and more", "a".repeat(595));
+        redact(&mut text, token);
+        cut(&mut text, MAX_TEXT_CHARS);
+        assert!(!text.contains("rc3_tok"), "{text}");
+        assert_eq!(text.chars().count(), MAX_TEXT_CHARS, "{text}");
+
+        let mut text = format!("x {} y {}", token.to_uppercase(), token);
+        redact(&mut text, token);
+        assert_eq!(text, "x <redacted> y <redacted>");
+
+        let mut text = "é".repeat(700);
+        cut(&mut text, MAX_TEXT_CHARS);
+        assert_eq!(text.chars().count(), MAX_TEXT_CHARS);
     }
 }

@@ -128,12 +128,13 @@ fn field_errors(v: Option<&Value>) -> BTreeMap<String, Vec<String>> {
     out
 }
 
-/// RunCloud's text without control characters, cut to a sane length.
+/// RunCloud's text without control characters. Not cut here: the client cuts it to a sane
+/// length after scrubbing the credentials (`Client::scrubbed`), so a secret echoed near the
+/// cut cannot survive in part.
 fn clean(s: &str) -> String {
     let mut out: String = s
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
-        .take(500)
         .collect();
     out.truncate(out.trim_end().len());
     out
