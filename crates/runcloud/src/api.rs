@@ -229,17 +229,28 @@ pub fn add_domain(input: &CallInput, domain: &[u8]) -> Result<AddResult> {
         let (error, retryable, attempts, maybe_processed, out_of_wait) = match outcome {
             Ok(reply) if reply.is_success() => {
                 let decoded = client.decode::<DomainRecord>(&reply).map(|r| r.0);
-                if let Ok(Some(d)) = decoded {
-                    break (d, true);
-                }
-                // Success with an unreadable record: the domain was added; read it back
-                // rather than make the caller retry into a duplicate.
+                let (other, decode_error) = match decoded {
+                    Ok(Some(d)) if same_name(&d.name, &name) => break (d, true),
+                    // A record, but of another name (a proxy's or a bug's answer): believed, it
+                    // would give the caller a wrong id for a domain that may not exist.
+                    Ok(Some(d)) => (Some(d.name), None),
+                    Ok(None) => (None, None),
+                    Err(e) => (None, Some(e)),
+                };
+                // Success with an unreadable or foreign record: the domain was added, or not;
+                // read it back rather than trust the answer or make the caller retry into a
+                // duplicate.
                 match find_in(&client, t, &name)? {
                     Some(d) => break (d, true),
                     None => {
-                        return Err(decoded.err().unwrap_or_else(|| {
-                            shape_error(Method::Post, &path, "the new domain record")
-                        }))
+                        let expected = match other {
+                            Some(other) => format!(
+                                "the new domain record of {name}, not one of {other} (and {name} is not on the web app)"
+                            ),
+                            None => "the new domain record".to_string(),
+                        };
+                        return Err(decode_error
+                            .unwrap_or_else(|| shape_error(Method::Post, &path, &expected)));
                     }
                 }
             }

@@ -573,3 +573,35 @@ fn a_name_taken_by_another_web_app_of_the_server_is_explained() {
         "field errors kept"
     );
 }
+
+/// A 2xx whose record is of another name (the web app object, a proxy's page, a bug) is not
+/// believed: the name is looked up; on the app → its own record, else an error naming both.
+#[test]
+fn an_add_answered_with_another_names_record_is_checked() {
+    let emu = start(|c| c.seed_domains = 1);
+    let input = v3(&emu);
+    let post = "/api/v3/servers/*/webapps/*/domains";
+    let foreign = r#"{"id":100001,"name":"site-1.example.test","type":"alias","www":0,"redirection":"none","wildcard":0,"dns_integration":"none","status":null,"created_at":"2024-07-09 07:02:13"}"#;
+
+    // Not processed (the answer came from elsewhere): not on the app, so an error.
+    emu.add_fault(json!({"method":"POST","path":post,"status":200,"body":foreign,"process":false}))
+        .unwrap();
+    let e = api::add_domain(&input, b"q1.example.com").unwrap_err();
+    let message = e.to_string();
+    assert!(
+        message.contains("the new domain record of q1.example.com, not one of site-1.example.test"),
+        "{message}"
+    );
+    assert!(matches!(e, Error::Transport { .. }), "{e:?}");
+    assert_eq!(emu.domain_names(1, 1), vec!["site-1.example.test"]);
+
+    // The add took effect (here: the name is there) but the answer carries a foreign record:
+    // the lookup finds the real one. (A status fault never reaches the API, so the name is
+    // put there first.)
+    let real = api::add_domain(&input, b"q2.example.com").unwrap().domain;
+    emu.add_fault(json!({"method":"POST","path":post,"status":200,"body":foreign}))
+        .unwrap();
+    let added = api::add_domain(&input, b"q2.example.com").unwrap();
+    assert_eq!(added.domain, real);
+    assert_ne!(added.domain.id, 100001);
+}
