@@ -37,10 +37,7 @@ pub fn get_mode(shared: &Shared, key: AppKey) -> Response {
 /// (each through the issuance model: a domain whose certificate Let's Encrypt refuses stays
 /// without one; the switch still succeeds).
 pub fn set_mode(shared: &Shared, request: &Request, key: AppKey) -> Response {
-    let fields = match body::fields(request) {
-        Ok(fields) => fields,
-        Err(invalid) => return invalid,
-    };
+    let fields = body::fields(request);
     respond(change_app(shared, key, |world| {
         let mut errors = FieldErrors::default();
         let advanced_ssl = required_boolean(&fields, "advancedSSL", &mut errors);
@@ -103,10 +100,7 @@ fn set_auto_ssl(world: &mut World, key: AppKey, auto_ssl: bool) -> Result<(), Re
 /// Encrypt certificate holds the domain and its `www.` name when www is on, and goes through
 /// the issuance model (`issuance.rs`): only this domain's names can block it.
 pub fn install(shared: &Shared, request: &Request, key: AppKey, domain_id: u64) -> Response {
-    let fields = match body::fields(request) {
-        Ok(fields) => fields,
-        Err(invalid) => return invalid,
-    };
+    let fields = body::fields(request);
     respond(change_app(shared, key, |world| {
         let coverage = lookup(world, key)?
             .domain_coverage(domain_id)
@@ -212,10 +206,7 @@ pub fn update(
     domain_id: u64,
     certificate_id: u64,
 ) -> Response {
-    let fields = match body::fields(request) {
-        Ok(fields) => fields,
-        Err(invalid) => return invalid,
-    };
+    let fields = body::fields(request);
     respond(change_app(shared, key, |world| {
         let app = lookup(world, key)?;
         app.domain(domain_id).ok_or_else(domain_not_found)?;

@@ -70,10 +70,7 @@ pub fn get(shared: &Shared, key: AppKey, domain_id: u64) -> Response {
 /// would make the emulator stricter than RunCloud for a client we have not seen]; non-ASCII
 /// names are refused (punycode is required, see `validation::check_domain_name`).
 pub fn add(shared: &Shared, request: &Request, key: AppKey) -> Response {
-    let fields = match body::fields(request) {
-        Ok(fields) => fields,
-        Err(invalid) => return invalid,
-    };
+    let fields = body::fields(request);
     respond(change_app(shared, key, |world| {
         let mut errors = FieldErrors::default();
         let fields = without_empty_strings(fields);
@@ -172,10 +169,7 @@ pub fn delete(shared: &Shared, key: AppKey, domain_id: u64) -> Response {
 ///
 /// [assumed] all three are required, as in the documented request.
 pub fn update_meta(shared: &Shared, request: &Request, key: AppKey, domain_id: u64) -> Response {
-    let fields = match body::fields(request) {
-        Ok(fields) => fields,
-        Err(invalid) => return invalid,
-    };
+    let fields = body::fields(request);
     respond(change_app(shared, key, |world| {
         let app = world
             .lookup_mut(key.server_id, key.app_id)

@@ -136,10 +136,7 @@ pub fn get(shared: &Shared, key: AppKey) -> Response {
 /// is in advanced (per-domain) mode. A Let's Encrypt certificate covers every domain of the app
 /// and goes through the issuance model (`issuance.rs`); a custom one is uploaded, not issued.
 pub fn install(shared: &Shared, request: &Request, key: AppKey) -> Response {
-    let fields = match body::fields(request) {
-        Ok(fields) => fields,
-        Err(invalid) => return invalid,
-    };
+    let fields = body::fields(request);
     respond(change_app(shared, key, |world| {
         let mut errors = FieldErrors::default();
         let settings = parse_install_settings(&fields, &mut errors);
@@ -244,10 +241,7 @@ pub fn issue(
 
 /// `PATCH .../ssl/{id}`: updates settings [sdk]; 200 and the certificate object [assumed].
 pub fn update(shared: &Shared, request: &Request, key: AppKey, certificate_id: u64) -> Response {
-    let fields = match body::fields(request) {
-        Ok(fields) => fields,
-        Err(invalid) => return invalid,
-    };
+    let fields = body::fields(request);
     respond(change_app(shared, key, |world| {
         let certificate = lookup(world, key)?
             .basic_certificate
