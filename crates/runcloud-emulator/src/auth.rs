@@ -78,37 +78,30 @@ fn parse_authorization(header: &str) -> Credential {
     Credential::Unusable
 }
 
-/// Standard base64 with optional padding; `None` when malformed.
+/// The Basic credential's base64, read as PHP's `base64_decode()` reads it (Symfony decodes
+/// the header with it, non-strict) [assumed: RunCloud runs Laravel]: characters outside the
+/// alphabet are skipped, padding is optional, stray trailing bits are dropped. `None` when
+/// nothing decodable is left.
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let trimmed = text.trim_end_matches('=');
-    if text.len() - trimmed.len() > 2 {
-        return None;
-    }
-    let mut output = Vec::with_capacity(trimmed.len() * 3 / 4);
-    let mut accumulator: u32 = 0;
-    let mut bits = 0;
-    for byte in trimmed.bytes() {
-        let value = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        accumulator = (accumulator << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            output.push((accumulator >> bits) as u8);
-            accumulator &= (1 << bits) - 1;
-        }
-    }
-    // A single leftover base64 digit cannot encode a byte.
-    if bits >= 6 {
-        return None;
-    }
-    Some(output)
+    use base64::engine::{
+        general_purpose::GeneralPurpose, DecodePaddingMode, GeneralPurposeConfig,
+    };
+    use base64::Engine as _;
+
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let digits: String = text
+        .trim_end_matches('=')
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+        .collect();
+    // A single leftover digit cannot encode a byte: PHP drops it.
+    let usable = digits.len() - usize::from(digits.len() % 4 == 1);
+    LENIENT.decode(&digits[..usable]).ok()
 }
 
 #[cfg(test)]
@@ -145,8 +138,13 @@ mod tests {
             Some(b"key:sec:ret".to_vec())
         );
         assert_eq!(decode_base64("YQ"), Some(b"a".to_vec()));
-        assert_eq!(decode_base64("!!"), None);
-        assert_eq!(decode_base64("Y"), None);
+        // As PHP's non-strict base64_decode: stray characters skipped, a lone digit dropped.
+        assert_eq!(
+            decode_base64("a2V5 OnNl\nYzpy ZXQ="),
+            Some(b"key:sec:ret".to_vec())
+        );
+        assert_eq!(decode_base64("!!"), Some(Vec::new()));
+        assert_eq!(decode_base64("YWJjZ"), Some(b"abc".to_vec()));
     }
 
     #[test]
