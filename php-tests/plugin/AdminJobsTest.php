@@ -127,6 +127,33 @@ final class AdminJobsTest extends Plugin_Test_Case {
 		$this->assertSame([], $plugin->notices()->get_errors());
 	}
 
+	public function test_retry_pressed_again_and_again_stays_within_lets_encrypts_hourly_limit(): void {
+
+		$this->start_emulator();
+		$plugin = $this->boot();
+		$this->emulator->set_dns('late.example.com', false);
+		$this->emulator->set_dns('other.example.com', false);
+		Harness::map_and_fire('other.example.com', 3);
+		State::run_due(self::WINDOW);
+		Harness::map_and_fire('late.example.com', 2);
+		State::run_due(self::WINDOW);
+		$this->assertSame('parked', $plugin->state()->target_entry('late.example.com', self::APP)['cert']);
+		$before = $this->emulator->issuance()['failed'] ?? [];
+
+		// The operator presses Retry on late.example.com every minute for 10 minutes.
+		for ($i = 0; $i < 10; $i++) {
+			self::run_action(Jobs::KIND_RETRY, 'late.example.com');
+			State::$now = State::now() + 60;
+		}
+
+		$orders = array_slice($this->emulator->issuance()['failed'] ?? [], count($before));
+		$with   = static function (string $name) use ($orders): int {
+			return count(array_filter($orders, static fn($order) => in_array($name, (array) ($order['names'] ?? []), true)));
+		};
+		$this->assertLessThanOrEqual(3, $with('late.example.com'), 'with its first failure: at most 4 within the hour');
+		$this->assertLessThanOrEqual(1, $with('other.example.com'), 'a Retry for one name does not re-add every parked name: other.example.com only had its own scheduled try (5 min)');
+	}
+
 	public function test_retry_of_a_name_neither_mapped_nor_known_sends_nothing(): void {
 
 		$this->start_emulator();

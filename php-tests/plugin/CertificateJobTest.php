@@ -99,6 +99,29 @@ final class CertificateJobTest extends Plugin_Test_Case {
 		$this->assertSame([], State::$actions);
 	}
 
+	public function test_syncs_run_again_and_again_stay_within_lets_encrypts_hourly_limit(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		Harness::map_and_fire('moved.example.com', 2);
+		State::run_due(self::WINDOW);
+		$this->emulator->set_dns('moved.example.com', false);
+		$this->emulator->set_dns('late.example.com', false);
+		Harness::map_and_fire('late.example.com', 3);
+		State::run_due(self::WINDOW);
+
+		for ($i = 0; $i < 8; $i++) {
+			Harness::cli('runcloud sync');
+			State::$now = State::now() + 60;
+		}
+
+		foreach (['moved.example.com', 'late.example.com'] as $name) {
+			$orders = array_filter($this->emulator->issuance()['failed'] ?? [], static fn($order) => in_array($name, (array) ($order['names'] ?? []), true));
+			$this->assertLessThanOrEqual(4, count($orders), "{$name}: at most 4 failed orders within the hour, however often sync runs");
+		}
+	}
+
 	public function test_a_sync_checks_a_blocking_name_again_when_nothing_else_waits(): void {
 
 		$this->start_emulator();

@@ -427,9 +427,11 @@ class RunCloud_Admin_Jobs {
 		$op      = in_array($op, RunCloud_Domain_Operations::OPERATIONS, true) ? $op : 'add_domain';
 		$removal = in_array($op, ['remove_domain', 'remove_subdomain'], true);
 
-		// Sent again when the network maps it, or when its change failed (the record says what it
-		// was; a mapping deleted since would have resolved it).
-		if ($removal || is_array($failed) || $this->drift->is_expected($domain)) {
+		// Sent again when its change failed (the record says what it was; a mapping deleted since
+		// would have resolved it), or when the network maps it and the plugin does not know it.
+		// A name the SSL lifecycle knows (pending, parked for DNS, failed) is not sent again: its
+		// wake below adds a parked one back when Let's Encrypt's hourly limit allows.
+		if ($removal || is_array($failed) || (null === $entry && $this->drift->is_expected($domain))) {
 			$out('log', sprintf('%s %s on every web app', $removal ? 'Removing' : 'Sending', $domain));
 			call_user_func([$this->sync, $op], $domain, $site);
 		} elseif (null === $entry) {
@@ -437,10 +439,12 @@ class RunCloud_Admin_Jobs {
 		}
 
 		if ( ! $removal) {
+			// The name is made due now (within Let's Encrypt's hourly limit); the job then runs as
+			// it would at its time: the name asked for, not every parked one.
 			$this->lifecycle->retry_now($domain, $site);
 
 			foreach ($this->config->targets() as $target) {
-				$summary = $this->certificate_job->run($target, true);
+				$summary = $this->certificate_job->run($target, false);
 
 				if ('nothing to do' !== $summary['result']) {
 					$out('log', sprintf('%s: SSL: %s.', RunCloud_Config::key($target), $summary['result']));

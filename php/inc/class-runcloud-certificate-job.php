@@ -214,15 +214,20 @@ class RunCloud_Certificate_Job {
 		$due     = array_filter(
 			$pending,
 			static function ($t) use ($now, $force) {
-				return $force || (int) $t['next_at'] <= $now;
+				// Forced (`wp runcloud sync`, Sync now): whatever the next try, but never past
+				// Let's Encrypt's hourly limit of the name (RunCloud_Ssl_Schedule::TRIES_PER_HOUR).
+				return $force ? RunCloud_Ssl_Schedule::earliest_try((array) $t['tries_at'], $now) <= $now : (int) $t['next_at'] <= $now;
 			}
 		);
 
-		if ( ! $force && is_array($hold) && (int) ($hold['next_at'] ?? 0) > $now) {
+		if (is_array($hold) && ($force ? RunCloud_Ssl_Schedule::earliest_try((array) ($hold['tries_at'] ?? []), $now) : (int) ($hold['next_at'] ?? 0)) > $now) {
+			// Behind a blocking name; a forced run too while that name failed too often this hour.
 			$due = [];
 		}
 
-		if ($force && ! $pending && $this->state->target($target)['blocking'] && in_array($this->lifecycle->mode($target), [null, RunCloud_State::MODE_BASIC], true)) {
+		$hold_clear = ! is_array($hold) || RunCloud_Ssl_Schedule::earliest_try((array) ($hold['tries_at'] ?? []), $now) <= $now;
+
+		if ($force && ! $pending && $hold_clear && $this->state->target($target)['blocking'] && in_array($this->lifecycle->mode($target), [null, RunCloud_State::MODE_BASIC], true)) {
 			// Asked for (`wp runcloud sync`): one redeploy shows whether the blocking name
 			// validates again (and renews the certificate); nothing else would.
 			$summary = $this->basic($target, [], [], $summary);
@@ -282,6 +287,11 @@ class RunCloud_Certificate_Job {
 			$t = RunCloud_State::complete($entry['t'][ $key ]);
 
 			if (RunCloud_State::CERT_PARKED !== $t['cert'] || $t['present'] || ( ! $force && (null === $t['next_at'] || (int) $t['next_at'] > $now))) {
+				continue;
+			}
+
+			if ($force && RunCloud_Ssl_Schedule::earliest_try((array) $t['tries_at'], $now) > $now) {
+				// Failed too often within the hour: even a forced run leaves it for later.
 				continue;
 			}
 

@@ -266,6 +266,7 @@ class RunCloud_Ssl_Lifecycle {
 			static function (?array $entry) use ($record, $created, $cert, $now, $due_at, $outcome): array {
 				$entry   = RunCloud_State::complete($entry);
 				$parked  = RunCloud_State::CERT_PARKED === $entry['cert'];
+				$waiting = ! $created && $entry['present'] && RunCloud_State::CERT_PENDING === $entry['cert'];
 				$changed = $entry['cert'] !== $cert || ! $entry['present'];
 
 				// Ours to take off again only when this plugin created the record now on the app.
@@ -282,9 +283,13 @@ class RunCloud_Ssl_Lifecycle {
 				}
 
 				if (RunCloud_State::CERT_PENDING === $cert) {
-					// A parked name keeps its count of tries; a new one starts its schedule.
-					$entry['attempt'] = $parked ? (int) $entry['attempt'] : 0;
-					$entry['next_at'] = $due_at;
+					// A parked name, or one already waiting (an add repeated), keeps its count of
+					// tries and is tried by $due_at as an extra try (within the hourly limit); a new
+					// one starts its schedule.
+					$keep             = $parked || $waiting;
+					$entry['attempt'] = $keep ? (int) $entry['attempt'] : 0;
+					$entry['next_at'] = $keep ? $entry['next_at'] : $due_at;
+					$entry            = $keep ? RunCloud_Ssl_Schedule::bring_forward($entry, $due_at) : $entry;
 					$entry['reason']  = isset($outcome['action']) && 'failed' === $outcome['action'] ? (string) ($outcome['message'] ?? '') : $entry['reason'];
 				} else {
 					$entry['attempt']      = 0;
