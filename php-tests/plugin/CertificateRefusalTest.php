@@ -167,4 +167,49 @@ final class CertificateRefusalTest extends Plugin_Test_Case {
 			$this->assertSame('covered', $this->cert($name), $this->log_text());
 		}
 	}
+
+	public function test_a_burst_with_several_unready_names_keeps_each_within_the_hourly_limit(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		$good = ['g1.example.com', 'g2.example.com', 'g3.example.com', 'g4.example.com', 'g5.example.com', 'g6.example.com'];
+		$bad  = ['b1.example.com', 'b2.example.com', 'b3.example.com', 'b4.example.com', 'b5.example.com', 'b6.example.com'];
+		foreach ($bad as $name) {
+			$this->emulator->set_dns($name, false);
+		}
+		foreach (array_merge($good, $bad) as $i => $name) {
+			Harness::map_and_fire($name, $i + 2);
+		}
+
+		// Two hours, a minute at a time; per name, when each refused order that held it came.
+		$seen   = 0;
+		$orders = [];
+		for ($minute = 0; $minute < 120; $minute++) {
+			State::run_due(60);
+			$failed = $this->emulator->issuance()['failed'] ?? [];
+			foreach (array_slice($failed, $seen) as $order) {
+				foreach ((array) ($order['names'] ?? []) as $name) {
+					$orders[ $name ][] = State::now();
+				}
+			}
+			$seen = count($failed);
+		}
+
+		foreach ($bad as $name) {
+			$times = $orders[ $name ] ?? [];
+			$worst = 0;
+			foreach ($times as $start) {
+				$worst = max($worst, count(array_filter($times, static fn($t) => $t >= $start && $t < $start + 3600)));
+			}
+			$this->assertLessThanOrEqual(5, $worst, "{$name}: on {$worst} refused orders within an hour (Let's Encrypt allows 5 failed validations per host name per hour)");
+			$this->assertNotContains($name, $this->covered());
+			$this->assertSame('parked', $this->cert($name), 'each unready name ends off the app, waiting for its DNS');
+		}
+		// The ready names were held back with the unready ones for at most the hour (4 refused
+		// orders put them at the limit too: it cannot tell which of them failed validation).
+		foreach ($good as $name) {
+			$this->assertSame('covered', $this->cert($name), $this->log_text());
+		}
+	}
 }

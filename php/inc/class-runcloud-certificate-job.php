@@ -206,7 +206,15 @@ class RunCloud_Certificate_Job {
 			'blocking' => null,
 		];
 
-		$this->readd_parked($target, $force);
+		$blocked_until = $this->blocked_until($this->pending($target));
+
+		if (null === $blocked_until) {
+			$this->readd_parked($target, $force);
+		} else {
+			// No redeploy can go now: adding parked names back would only put them on the next
+			// refused order. They wait with the others.
+			$this->defer_parked($target, $blocked_until);
+		}
 
 		$now     = $this->clock->now();
 		$pending = $this->pending($target);
@@ -216,7 +224,7 @@ class RunCloud_Certificate_Job {
 			static function ($t) use ($now, $force) {
 				// Forced (`wp runcloud sync`, Sync now): whatever the next try, but never past
 				// Let's Encrypt's hourly limit of the name (RunCloud_Ssl_Schedule::TRIES_PER_HOUR).
-				return $force ? RunCloud_Ssl_Schedule::earliest_try((array) $t['tries_at'], $now) <= $now : (int) $t['next_at'] <= $now;
+				return RunCloud_Ssl_Schedule::earliest_try((array) $t['tries_at'], $now) <= $now && ($force || (int) $t['next_at'] <= $now);
 			}
 		);
 
@@ -271,7 +279,11 @@ class RunCloud_Certificate_Job {
 	}
 
 	/**
-	 * Adds back the parked names whose next try has come.
+	 * Adds back the parked names whose next try has come. At most one parked for its DNS per
+	 * run: each goes on an order of its own (with the names that are new), so one whose DNS is
+	 * still not ready fails only its own try, not one for every name parked with it (Let's
+	 * Encrypt counts a failed validation per host name); the others are due still, and the job
+	 * runs again at once for the next.
 	 *
 	 * @param array $target The target.
 	 * @param bool  $force  Every parked name, whatever its next try.
@@ -282,6 +294,7 @@ class RunCloud_Certificate_Job {
 		$key     = RunCloud_Config::key($target);
 		$now     = $this->clock->now();
 		$records = null;
+		$suspect = false;
 
 		foreach ($this->state->entries_on($target) as $name => $entry) {
 			$t = RunCloud_State::complete($entry['t'][ $key ]);
@@ -292,6 +305,12 @@ class RunCloud_Certificate_Job {
 
 			if ($force && RunCloud_Ssl_Schedule::earliest_try((array) $t['tries_at'], $now) > $now) {
 				// Failed too often within the hour: even a forced run leaves it for later.
+				continue;
+			}
+
+			$for_dns = ! $t['not_added'] && ! $t['over_limit'];
+
+			if ($for_dns && $suspect) {
 				continue;
 			}
 
@@ -313,6 +332,7 @@ class RunCloud_Certificate_Job {
 
 			try {
 				$this->lifecycle->readd($target, $name, $entry);
+				$suspect = $suspect || $for_dns;
 			} catch (\Throwable $e) {
 				if ( ! RunCloud_Failure_Policy::is_native_exception($e)) {
 					throw $e;
@@ -380,6 +400,83 @@ class RunCloud_Certificate_Job {
 	}
 
 	/**
+	 * When the app's certificate may be redeployed again, if a waiting name's hourly limit holds
+	 * it back now (every redeploy validates every name on the app); null when nothing does.
+	 *
+	 * @param array $pending name => target entry.
+	 * @return int|null
+	 */
+	private function blocked_until(array $pending): ?int {
+
+		$now   = $this->clock->now();
+		$until = null;
+
+		foreach ($pending as $t) {
+			$at = RunCloud_Ssl_Schedule::earliest_try((array) $t['tries_at'], $now);
+
+			if ($at > $now) {
+				$until = max((int) $until, $at);
+			}
+		}
+
+		return $until;
+	}
+
+	/**
+	 * Parked names due before $until wait until then (their count of tries unchanged).
+	 *
+	 * @param array $target The target.
+	 * @param int   $until  When a redeploy may go again.
+	 * @return void
+	 */
+	private function defer_parked(array $target, int $until): void {
+
+		$key = RunCloud_Config::key($target);
+
+		$this->state->update_entries(
+			array_keys($this->state->entries_on($target)),
+			static function (string $name, ?array $entry) use ($key, $until): ?array {
+				if (null === $entry || ! isset($entry['t'][ $key ])) {
+					return $entry;
+				}
+
+				$t = RunCloud_State::complete($entry['t'][ $key ]);
+
+				if (RunCloud_State::CERT_PARKED === $t['cert'] && ! $t['present'] && null !== $t['next_at'] && (int) $t['next_at'] < $until) {
+					$entry['t'][ $key ]['next_at'] = $until;
+				}
+
+				return $entry;
+			}
+		);
+	}
+
+	/**
+	 * The waiting names whose next try Let's Encrypt's hourly limit holds back.
+	 *
+	 * @param array $pending name => target entry.
+	 * @return string[]
+	 */
+	private function over_hourly_limit(array $pending): array {
+
+		$now = $this->clock->now();
+
+		return array_values(
+			array_map(
+				'strval',
+				array_keys(
+					array_filter(
+						$pending,
+						static function ($t) use ($now) {
+							return RunCloud_Ssl_Schedule::earliest_try((array) $t['tries_at'], $now) > $now;
+						}
+					)
+				)
+			)
+		);
+	}
+
+	/**
 	 * The names kept off the app for want of room on its certificate.
 	 *
 	 * @param array $target The target.
@@ -435,6 +532,16 @@ class RunCloud_Certificate_Job {
 	private function basic(array $target, array $pending, array $due, array $summary): array {
 
 		for ($round = 1; $round <= self::MAX_ROUNDS; $round++) {
+			$capped = $this->over_hourly_limit($pending);
+
+			if ($capped) {
+				// Every redeploy validates every name on the app: none is sent while a waiting name
+				// was on 4 refused orders within the hour. They wait until the hour allows.
+				$summary['result'] = sprintf('%s%s on 4 refused orders within the hour: the next redeploy waits for Let\'s Encrypt\'s hourly limit', $summary['parked'] ? sprintf('parked %s; ', implode(', ', $summary['parked'])) : '', implode(', ', $capped));
+
+				return $summary;
+			}
+
 			try {
 				$records = $this->inventory->counted_records($target);
 			} catch (\Throwable $e) {
@@ -483,6 +590,9 @@ class RunCloud_Certificate_Job {
 				}
 
 				$verdict = $this->refusal->handle($target, $e, $records, $pending);
+
+				// The other names on the refused order: it counts for their hourly limit too.
+				$this->schedule->on_failed_order($target, array_values(array_diff(array_map('strval', array_keys($pending)), array_map('strval', null === $verdict['parked'] ? array_keys($due) : []), array_filter([(string) $verdict['parked'], (string) $verdict['blocking']]))));
 
 				if (null === $verdict['parked']) {
 					$summary['blocking'] = $verdict['blocking'];

@@ -310,6 +310,41 @@ class RunCloud_Ssl_Schedule {
 	}
 
 	/**
+	 * Names that were on a refused order without being its try (another name was blamed, or
+	 * their own try is later): the order counts for Let's Encrypt's hourly limit of each (its
+	 * validation may have failed too, unnamed), not against their schedule.
+	 *
+	 * @param array $target The target.
+	 * @param array $names  Host names.
+	 * @return void
+	 */
+	public function on_failed_order(array $target, array $names): void {
+
+		if ( ! $names) {
+			return;
+		}
+
+		$key = RunCloud_Config::key($target);
+		$now = $this->clock->now();
+
+		$this->state->update_entries(
+			$names,
+			static function (string $name, ?array $entry) use ($key, $now): ?array {
+				if (null === $entry || ! isset($entry['t'][ $key ])) {
+					return $entry;
+				}
+
+				$t             = RunCloud_State::complete($entry['t'][ $key ]);
+				$t['tries_at'] = array_slice(array_merge(array_map('intval', (array) $t['tries_at']), [$now]), -self::TRIES_PER_HOUR);
+
+				$entry['t'][ $key ] = $t;
+
+				return $entry;
+			}
+		);
+	}
+
+	/**
 	 * Makes every pending or parked name of $target due at $at (a blocking name was removed, the
 	 * operator asked for a sync).
 	 *
@@ -366,6 +401,9 @@ class RunCloud_Ssl_Schedule {
 			} else {
 				continue;
 			}
+
+			// Not before Let's Encrypt's hourly limit of the name allows.
+			$when = self::earliest_try((array) $t['tries_at'], $when);
 
 			$at = null === $at ? $when : min($at, $when);
 		}
