@@ -122,6 +122,58 @@ final class CertificateJobTest extends Plugin_Test_Case {
 		}
 	}
 
+	public function test_a_job_met_while_the_integration_is_off_looks_again_later(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		Harness::map_and_fire('shop.example.com', 2);
+		update_network_option(null, 'wu_host_integrations_enabled', ['runcloud' => false]);
+		State::run_due(self::WINDOW);
+
+		$this->assertSame('pending', $this->cert('shop.example.com'));
+		$this->assertStringContainsString('paused: the RunCloud integration is disabled. It looks again in an hour.', $this->log_text());
+		$this->assertCount(1, State::scheduled('wu_runcloud_certificate'), 'not dropped');
+
+		update_network_option(null, 'wu_host_integrations_enabled', ['runcloud' => true]);
+		State::run_due(3600);
+
+		$this->assertSame('covered', $this->cert('shop.example.com'), $this->log_text());
+		$this->assertSame([], State::$actions);
+	}
+
+	public function test_a_name_removed_then_mapped_again_is_not_redeployed_for_the_same_set(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		Harness::map_and_fire('a.example.com', 2);
+		State::run_due(self::WINDOW);
+		Harness::map_and_fire('toggle.example.com', 3);
+		State::run_due(self::WINDOW);
+		$puts = $this->redeploys();
+
+		// The tenant unmaps and maps it again, six times: the certificate still holds it
+		// (removals never redeploy), so no identical certificate is issued.
+		for ($i = 0; $i < 6; $i++) {
+			Harness::fire('wu_remove_domain', 'toggle.example.com', 3);
+			Harness::map_and_fire('toggle.example.com', 3);
+			State::run_due(self::WINDOW);
+		}
+
+		$this->assertSame($puts, $this->redeploys(), $this->log_text());
+		$this->assertSame(0, $this->emulator->issuance()['failed_count']);
+		$this->assertSame('covered', $this->cert('toggle.example.com'));
+		$this->assertStringContainsString('the certificate already holds these 4 names: not redeployed', $this->log_text());
+
+		// A week later the set is not trusted any more (RunCloud may have renewed it since).
+		State::$now = State::now() + 8 * 86400;
+		Harness::fire('wu_remove_domain', 'toggle.example.com', 3);
+		Harness::map_and_fire('toggle.example.com', 3);
+		State::run_due(self::WINDOW);
+		$this->assertSame($puts + 1, $this->redeploys());
+	}
+
 	public function test_a_sync_checks_a_blocking_name_again_when_nothing_else_waits(): void {
 
 		$this->start_emulator();

@@ -46,6 +46,16 @@ class RunCloud_Certificate_Job {
 	private $config;
 
 	/**
+	 * Seconds before a job paused (integration disabled, extension not loaded) looks again.
+	 */
+	const PAUSED_RETRY = 3600;
+
+	/**
+	 * Let's Encrypt's window for certificates of the same set of names (5 per 7 days [doc]).
+	 */
+	const SAME_SET_WINDOW = 7 * 86400;
+
+	/**
 	 * The remembered state.
 	 *
 	 * @var RunCloud_State
@@ -153,17 +163,20 @@ class RunCloud_Certificate_Job {
 	 */
 	public function handle($job): void {
 
-		if ( ! is_array($job) || empty($job['server_id']) || empty($job['app_id']) || ! $this->notices->is_extension_loaded()) {
-			$this->logger->warning('Ignoring a RunCloud certificate job: malformed, or the wu_runcloud extension is not loaded.');
+		if ( ! is_array($job) || empty($job['server_id']) || empty($job['app_id'])) {
+			$this->logger->warning('Ignoring a malformed RunCloud certificate job.');
 
 			return;
 		}
 
 		$target  = RunCloud_Config::target($job);
 		$enabled = get_network_option(null, 'wu_host_integrations_enabled', []);
+		$paused  = ! $this->notices->is_extension_loaded() ? 'the wu_runcloud extension is not loaded' : (empty($enabled['runcloud']) ? 'the RunCloud integration is disabled' : null);
 
-		if (empty($enabled['runcloud'])) {
-			$this->logger->info(sprintf('Certificate job of %s dropped: the RunCloud integration is disabled.', RunCloud_Config::key($target)));
+		if (null !== $paused) {
+			// Not dropped: the names waiting would never be covered once it is back.
+			$again = null !== $this->schedule->next_due($target) ? $this->schedule->due_by($target, $this->clock->now() + self::PAUSED_RETRY) : null;
+			$this->logger->warning(sprintf('Certificate job of %s paused: %s.%s', RunCloud_Config::key($target), $paused, null !== $again ? ' It looks again in an hour.' : ''));
 
 			return;
 		}
@@ -477,6 +490,20 @@ class RunCloud_Certificate_Job {
 	}
 
 	/**
+	 * A digest of the names a whole-app certificate for these records holds (any order).
+	 *
+	 * @param array $records name => ['www', 'wildcard'].
+	 * @return string
+	 */
+	private static function set_of(array $records): string {
+
+		$names = array_map('strval', array_keys(RunCloud_Certificate_Names::names($records)));
+		sort($names);
+
+		return md5(implode("\n", $names));
+	}
+
+	/**
 	 * The names kept off the app for want of room on its certificate.
 	 *
 	 * @param array $target The target.
@@ -582,6 +609,19 @@ class RunCloud_Certificate_Job {
 				return $this->not_covered($target, $due, RunCloud_Certificate_Inventory::over_limit_reason($count), $summary);
 			}
 
+			$certified = $this->state->target($target)['certified_set'];
+
+			if (RunCloud_State::MODE_BASIC === $this->lifecycle->mode($target) && is_array($certified) && self::set_of($records) === ($certified['set'] ?? null) && $this->clock->now() - (int) ($certified['at'] ?? 0) < self::SAME_SET_WINDOW) {
+				// The names on the app are those the certificate was issued for within the week
+				// (a name removed, then mapped again): it covers them; a redeploy would be an
+				// identical certificate (Let's Encrypt allows 5 per set per week). After a week
+				// RunCloud may have renewed it for another set, and the limit no longer binds.
+				$summary['covered'] = $this->cover_all($target, array_keys($records));
+				$summary['result']  = sprintf('the certificate already holds these %d names: not redeployed', $count);
+
+				return $summary;
+			}
+
 			try {
 				$outcome = $this->operations->redeploy($target);
 			} catch (\Throwable $e) {
@@ -646,6 +686,18 @@ class RunCloud_Certificate_Job {
 
 		if ('redeployed' === $action) {
 			$this->lifecycle->learn_mode($target, RunCloud_State::MODE_BASIC);
+			$set = [
+				'set' => self::set_of($records),
+				'at'  => $this->clock->now(),
+			];
+			$this->state->update_target(
+				$target,
+				static function (array $record) use ($set): array {
+					$record['certified_set'] = $set;
+
+					return $record;
+				}
+			);
 
 			$summary['covered'] = $this->cover_all($target, array_keys($records));
 			$full               = $summary['full'] ?? [];

@@ -32,7 +32,9 @@ defined('ABSPATH') || exit;
  *   one of MODE_*) and 'mode_at', 'hold' (a covered name blocks the basic certificate: no
  *   redeploy before hold.next_at; 'tries_at' as above, for the blocking name)
 , 'blocking' (name => reason, since, ours), 'names' (names the
- *   basic certificate would hold) and 'names_at', 'job' (last certificate job: at, result).
+ *   basic certificate would hold) and 'names_at', 'job' (last certificate job: at, result),
+ *   'certified_set' (['set' => digest of the names the last redeploy of the app's certificate
+ *   held, 'at' => when]).
  * - OPTION_INVENTORY_PREFIX + 'SERVER_APP': the app's domain records from the last listing,
  *   [ 'at' => time, 'records' => [ name => [ 'id', 'www', 'wildcard', 'type' ] ] ].
  * - OPTION_WILDCARDS: wildcard names per app (5 min cache). OPTION_ERRORS: recorded failures
@@ -616,6 +618,7 @@ class RunCloud_State {
 				'names'    => null,
 				'names_at' => 0,
 				'job'      => null,
+				'certified_set' => null,
 			],
 			is_array($record) ? $record : []
 		);
