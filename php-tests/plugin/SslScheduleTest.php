@@ -125,4 +125,21 @@ final class SslScheduleTest extends Plugin_Test_Case {
 		$this->assertSame('covered', $this->cert('never.example.com'), State::cli_text());
 		$this->assertNotContains('certificate-failed', $this->notice_ids());
 	}
+
+	public function test_a_name_that_failed_for_another_reason_is_not_told_to_fix_its_dns(): void {
+
+		$this->start_emulator();
+		$this->boot();
+		$this->emulator->fault(['method' => 'PUT', 'path' => '/api/v3/servers/*/webapps/*/ssl/*', 'times' => 1000, 'status' => 503, 'body' => '{"message":"Service Unavailable"}']);
+
+		Harness::map_and_fire('shop.example.com', 2);
+		State::run_due(self::WINDOW + array_sum(RunCloud_Ssl_Schedule::RETRY_DELAYS) + 60);
+
+		$this->assertSame('failed', $this->cert('shop.example.com'), $this->log_text());
+		$notice = $this->notice('certificate-failed');
+		$this->assertStringContainsString('the certificate step kept failing', $notice);
+		$this->assertStringNotContainsString('never validated', $notice);
+		$this->assertStringNotContainsString('Point shop.example.com', $notice);
+		$this->assertStringContainsString('Service Unavailable', $notice, 'with the reason');
+	}
 }

@@ -29,11 +29,26 @@ class RunCloud_Failure_Messages {
 
 		switch ((string) ($record['kind'] ?? RunCloud_Failure_Records::KIND_PERMANENT)) {
 			case RunCloud_Failure_Records::KIND_SSL_FAILED:
-				return [
-					// translators: %1$s is a domain, %2$s a web app (SERVER:APP), %3$d a number of tries, %4$s a duration such as "3.8 days".
-					'headline' => self::sentence(sprintf(__('%1$s got no certificate after %3$d tries over %4$s (web app %2$s): it never validated', 'wu-runcloud'), $domain, $target, RunCloud_Ssl_Schedule::max_tries(), RunCloud_Ssl_Schedule::human_delay((int) array_sum(RunCloud_Ssl_Schedule::retry_delays())))),
+				$cause = (string) ($record['cause'] ?? RunCloud_Ssl_Schedule::failure_cause((string) ($record['reason'] ?? '')));
+				$why   = [
+					'dns'   => __('it never validated', 'wu-runcloud'),
+					'room'  => __('there was no room for it on the web app\'s certificate (100 names)', 'wu-runcloud'),
+					'add'   => __('it could not be added to the web app', 'wu-runcloud'),
+					'other' => __('the certificate step kept failing', 'wu-runcloud'),
+				];
+				$next  = [
 					// translators: %s is a domain.
-					'action'   => self::sentence(sprintf(__('Point %1$s (and www.%1$s when www is on) at the server, then press Retry on the RunCloud page', 'wu-runcloud'), $domain)),
+					'dns'   => __('Point %1$s (and www.%1$s when www is on) at the server, then press Retry on the RunCloud page', 'wu-runcloud'),
+					'room'  => __('Switch the web app to advanced (per-domain) SSL in RunCloud, or remove unused domains, then press Retry on the RunCloud page', 'wu-runcloud'),
+					'add'   => __('Check the reason below (the server and web app ids, the credentials), then press Retry on the RunCloud page', 'wu-runcloud'),
+					'other' => __('Check the reason below, then press Retry on the RunCloud page', 'wu-runcloud'),
+				];
+				$cause = isset($why[ $cause ]) ? $cause : 'other';
+
+				return [
+					// translators: %1$s is a domain, %2$s a web app (SERVER:APP), %3$d a number of tries, %4$s a duration such as "3.8 days", %5$s why.
+					'headline' => self::sentence(sprintf(__('%1$s got no certificate after %3$d tries over %4$s (web app %2$s): %5$s', 'wu-runcloud'), $domain, $target, RunCloud_Ssl_Schedule::max_tries(), RunCloud_Ssl_Schedule::human_delay((int) array_sum(RunCloud_Ssl_Schedule::retry_delays())), $why[ $cause ])),
+					'action'   => self::sentence(sprintf($next[ $cause ], $domain)),
 					// translators: %s is the reason Let's Encrypt or RunCloud gave.
 					'details'  => self::details(__('Last reason: %s', 'wu-runcloud'), $record['reason'] ?? null),
 				];

@@ -176,6 +176,31 @@ class RunCloud_Ssl_Schedule {
 	}
 
 	/**
+	 * Why a name's tries did not cover it, from the last reason: 'dns' (it did not validate),
+	 * 'room' (no room on the certificate), 'add' (adding it to the app failed), or 'other'
+	 * (RunCloud or the network kept failing). Told apart for the operator's next step.
+	 *
+	 * @param string $reason The last reason kept.
+	 * @return string
+	 */
+	public static function failure_cause(string $reason): string {
+
+		if (false !== stripos($reason, 'no room on the certificate') || RunCloud_Certificate_Names::says_too_many_names($reason) || false !== stripos($reason, 'names, over Let')) {
+			return 'room';
+		}
+
+		if (0 === stripos($reason, 'adding it back failed')) {
+			return 'add';
+		}
+
+		if (0 === stripos($reason, 'DNS not ready') || 1 === preg_match(RunCloud_Certificate_Names::VALIDATION_WORDS, $reason)) {
+			return 'dns';
+		}
+
+		return 'other';
+	}
+
+	/**
 	 * The earliest a try of a name may come (see TRIES_PER_HOUR).
 	 *
 	 * @param array $tries_at When its last tries failed, oldest first.
@@ -293,14 +318,25 @@ class RunCloud_Ssl_Schedule {
 			$this->logger->domain($name, sprintf('SSL certificate on %s does not cover %s yet: %s. Try %d of %d failed; next try in %s.', $key, $name, rtrim($reason, '. '), $attempt, $tries, self::human_delay($delay)), 'warning');
 		}
 
+		$cause = self::failure_cause($reason);
+		$what  = [
+			'dns'   => 'Check that %1$s (and www.%1$s when www is on) points at the server, then run `wp runcloud sync` (or map it again).',
+			'room'  => 'Switch the web app to advanced (per-domain) SSL in RunCloud, or remove unused domains, then run `wp runcloud sync`.',
+			'add'   => 'Check the reason (the server and web app ids, the credentials), then run `wp runcloud sync`.',
+			'other' => 'Check the reason, then run `wp runcloud sync` (or map %1$s again).',
+		];
+
 		foreach ($failed as $name) {
 			$this->policy->report(
 				RunCloud_Admin_Notices::KIND_SSL_FAILED,
 				sprintf('SSL certificate on %s: %s got no certificate after %d tries over %s. Last reason: %s.', $key, $name, $tries, self::human_delay((int) array_sum(self::retry_delays())), rtrim($reason, '. ')),
-				sprintf('Check that %s (and www.%s when www is on) points at the server, then run `wp runcloud sync` (or map it again).', $name, $name),
+				sprintf($what[ $cause ], $name),
 				$key,
 				$name,
-				$reason
+				$reason,
+				'error',
+				null,
+				$cause
 			);
 		}
 
