@@ -77,6 +77,9 @@ final class CertificateRefusalTest extends Plugin_Test_Case {
 		$this->assertSame(0, Harness::cli('runcloud status'));
 		$this->assertStringContainsString('1:1: blocking the certificate: moved.example.com (', State::cli_text());
 		$this->assertStringContainsString('  ssl      moved.example.com  on the app; blocking the certificate', State::cli_text());
+		$this->assertStringContainsString('1 certificate state(s) need you', State::cli_text(), 'no "Success" while a name blocks the certificate');
+		$this->assertStringNotContainsString('RunCloud and the network agree.', State::cli_text());
+		$this->assertMatchesRegularExpression('~  ssl      new\.example\.com  on the app; pending, next try in \d+ min~', State::cli_text(), 'held behind the blocking name: not "now"');
 
 		// No retry before the hold ends (Let's Encrypt's failed-validation limit), even for new names.
 		Harness::map_and_fire('newer.example.com', 4);

@@ -177,8 +177,19 @@ class RunCloud_CLI {
 			$drift += $missing + count($row['orphans']);
 		}
 
+		// Certificates apart from the domains: a name blocking one, or given up on, is no success.
+		$stuck = 0;
+
+		foreach ($rows as $row) {
+			foreach ((array) $row['targets'] as $t) {
+				$stuck += in_array($t['cert'] ?? null, [RunCloud_State::CERT_BLOCKING, RunCloud_State::CERT_FAILED], true) ? 1 : 0;
+			}
+		}
+
 		if ($drift) {
 			\WP_CLI::warning(sprintf('%d difference(s): run `wp runcloud sync` (add --remove-orphans to remove orphans).', $drift));
+		} elseif ($stuck) {
+			\WP_CLI::warning(sprintf('RunCloud and the network agree on the domains, but %d certificate state(s) need you: blocking or failed (see the ssl lines above).', $stuck));
 		} else {
 			\WP_CLI::success('RunCloud and the network agree.');
 		}

@@ -224,7 +224,8 @@ class RunCloud_Ssl_Report {
 	 */
 	private function rows_of(array $entries): array {
 
-		$rows = [];
+		$rows  = [];
+		$holds = [];
 
 		foreach ($entries as $name => $entry) {
 			$targets = [];
@@ -232,9 +233,15 @@ class RunCloud_Ssl_Report {
 			foreach ((array) ($entry['t'] ?? []) as $key => $t) {
 				$t = RunCloud_State::complete($t);
 
+				if ( ! isset($holds[ $key ])) {
+					$ids            = array_map('intval', explode(':', (string) $key) + [1 => 0]);
+					$hold           = $this->state->target(['server_id' => $ids[0], 'app_id' => $ids[1]])['hold'];
+					$holds[ $key ]  = is_array($hold) ? (int) ($hold['next_at'] ?? 0) : 0;
+				}
+
 				$targets[ (string) $key ] = $t + [
-					'label'       => $this->describe($t),
-					'state_label' => $this->state_words($t),
+					'label'       => $this->describe($t, $holds[ $key ]),
+					'state_label' => $this->state_words($t, $holds[ $key ]),
 				];
 			}
 
@@ -254,32 +261,38 @@ class RunCloud_Ssl_Report {
 	/**
 	 * One target entry in words: "covered", "pending, next try in 4 min (try 2 of 12): reason"...
 	 *
-	 * @param array $t A complete target entry.
+	 * @param array $t          A complete target entry.
+	 * @param int   $held_until When a blocking name's hold on the app's certificate ends (0: none).
 	 * @return string
 	 */
-	public function describe(array $t): string {
+	public function describe(array $t, int $held_until = 0): string {
 
 		$reason = null !== $t['reason'] && '' !== (string) $t['reason'] ? ': ' . $t['reason'] : '';
 
-		return $this->state_words($t) . (in_array($t['cert'], [RunCloud_State::CERT_PENDING, RunCloud_State::CERT_PARKED, RunCloud_State::CERT_BLOCKING, RunCloud_State::CERT_FAILED], true) ? $reason : '');
+		return $this->state_words($t, $held_until) . (in_array($t['cert'], [RunCloud_State::CERT_PENDING, RunCloud_State::CERT_PARKED, RunCloud_State::CERT_BLOCKING, RunCloud_State::CERT_FAILED], true) ? $reason : '');
 	}
 
 	/**
 	 * One target entry's state in words, without its reason: "pending, next try in 4 min (1 of
 	 * 12 tries failed)".
 	 *
-	 * @param array $t A complete target entry.
+	 * @param array $t          A complete target entry.
+	 * @param int   $held_until When a blocking name's hold on the app's certificate ends (0: none).
 	 * @return string
 	 */
-	public function state_words(array $t): string {
+	public function state_words(array $t, int $held_until = 0): string {
 
 		$now   = $this->clock->now();
 		$next  = '';
 		$tries = '';
 
 		if (null !== $t['next_at']) {
+			// When it is really tried: not before Let's Encrypt's hourly limit allows, nor, on the
+			// app, before a blocking name's hold ends.
+			$at = RunCloud_Ssl_Schedule::earliest_try((array) $t['tries_at'], (int) $t['next_at']);
+			$at = $t['present'] ? max($at, $held_until) : $at;
 			// translators: %s is a duration such as "4 min".
-			$next = (int) $t['next_at'] <= $now ? __(', next try now', 'wu-runcloud') : sprintf(__(', next try in %s', 'wu-runcloud'), RunCloud_Ssl_Schedule::human_delay((int) $t['next_at'] - $now));
+			$next = $at <= $now ? __(', next try now', 'wu-runcloud') : sprintf(__(', next try in %s', 'wu-runcloud'), RunCloud_Ssl_Schedule::human_delay($at - $now));
 		}
 
 		if ((int) $t['attempt'] > 0) {
