@@ -26,6 +26,10 @@ pub(crate) const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(60);
 pub(crate) const MAX_MAX_WAIT_SECS: f64 = 3600.0;
 /// An `X-RateLimit-Reset` below this is a number of seconds, not a Unix time.
 const UNIX_TIME_FLOOR: u64 = 1_000_000_000;
+/// An `X-RateLimit-Reset` from this on is a Unix time in milliseconds (10^12 s is year 33658).
+const UNIX_MS_FLOOR: u64 = 1_000_000_000_000;
+/// The longest hint read, in seconds (10^15 - 1: past any `max_wait`, far from overflow).
+const LONGEST_HINT: u64 = 999_999_999_999_999;
 
 /// The waiting one call may still do. Not shared between threads: one per call.
 #[derive(Debug)]
@@ -78,6 +82,9 @@ pub(crate) fn server_wait(
             let reset = parse_seconds(reset)?;
             Some(if reset < UNIX_TIME_FLOOR {
                 reset
+            } else if reset >= UNIX_MS_FLOOR {
+                // Milliseconds since the epoch, as some APIs send it [assumed].
+                (reset / 1000).saturating_sub(now_unix)
             } else {
                 reset.saturating_sub(now_unix)
             })
@@ -95,13 +102,18 @@ fn until_http_date(value: Option<&str>, now_unix: u64) -> Option<u64> {
     Some(at.saturating_sub(now_unix))
 }
 
-/// Whole non-negative seconds (`"3"`); `None` for anything else.
+/// Whole non-negative seconds (`"3"`); `None` for anything else. A number too long to mean
+/// anything but "a very long time" reads as the longest we represent (then no `max_wait` fits:
+/// the call ends at once, saying when to retry).
 fn parse_seconds(value: Option<&str>) -> Option<u64> {
     let v = value?.trim();
-    if v.is_empty() || v.len() > 12 || !v.bytes().all(|b| b.is_ascii_digit()) {
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    v.parse().ok()
+    if v.len() > 15 {
+        return Some(LONGEST_HINT);
+    }
+    v.parse().ok().map(|n: u64| n.min(LONGEST_HINT))
 }
 
 pub(crate) fn now_unix() -> u64 {
@@ -174,13 +186,13 @@ mod tests {
             Duration::ZERO,
             "a date wins over the reset header, past or not"
         );
-        for junk in [
-            "",
-            "-1",
-            "1.5",
-            "Wed, 32 Oct 2015 07:28:00 GMT",
-            "9999999999999",
-        ] {
+        // Too long to mean anything but "very long": the longest hint, so no max_wait fits.
+        let w = server_wait(Some("99999999999999999999"), None, NOW).unwrap();
+        assert_eq!(w.wait, Duration::from_secs(LONGEST_HINT));
+        // A reset in milliseconds.
+        let w = server_wait(None, Some(&((NOW + 30) * 1000).to_string()), NOW).unwrap();
+        assert_eq!(w.wait, Duration::from_secs(30));
+        for junk in ["", "-1", "1.5", "Wed, 32 Oct 2015 07:28:00 GMT", "1e9"] {
             assert_eq!(server_wait(Some(junk), None, NOW), None, "{junk}");
         }
         assert_eq!(server_wait(None, None, NOW), None);
