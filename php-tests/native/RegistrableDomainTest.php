@@ -20,6 +20,8 @@ final class RegistrableDomainTest extends Native_Test_Case {
 			'case and trailing dot'                    => ['WWW.Example.COM.', 'example.com'],
 			'com.br'                                   => ['loja.example.com.br', 'example.com.br'],
 			'a public suffix itself'                   => ['co.uk', null],
+			'a top-level domain alone'                 => ['com', null],
+			'a wildcard over a TLD'                    => ['*.com', null],
 			'a private suffix itself'                  => ['github.io', null],
 			'under a private suffix'                   => ['blog.user.github.io', 'user.github.io'],
 			'IDN under a TLD not on the list'          => ['Bücher.example', 'xn--bcher-kva.example'],
@@ -37,7 +39,7 @@ final class RegistrableDomainTest extends Native_Test_Case {
 	public function invalid(): array {
 		return [
 			'empty'       => [''],
-			'one label'   => ['com'],
+			'one bad label' => ['c_m'],
 			'scheme'      => ['https://example.com'],
 			'path'        => ['example.com/shop'],
 			'port'        => ['example.com:8080'],

@@ -17,6 +17,19 @@ use crate::domain_name::{normalize, Wildcard};
 use crate::error::Result;
 
 pub fn registrable_domain(raw: &[u8]) -> Result<Option<String>> {
+    let bare = raw.strip_suffix(b".").unwrap_or(raw);
+    let bare = bare.strip_prefix(b"*.").unwrap_or(bare);
+    if !bare.is_empty() && !bare.contains(&b'.') {
+        // One label (`com`, `uk`): a top-level domain, a public suffix at most, never
+        // registrable. Still checked as a label (under a probe name, as a host needs two);
+        // a bad one is reported as the input's own error.
+        let mut probe = b"probe.".to_vec();
+        probe.extend_from_slice(bare);
+        return match normalize(&probe, Wildcard::Rejected) {
+            Ok(_) => Ok(None),
+            Err(_) => normalize(raw, Wildcard::Allowed).map(|_| None),
+        };
+    }
     let name = normalize(raw, Wildcard::Allowed)?;
     let host = name.strip_prefix("*.").unwrap_or(&name);
     // A name whose last label the list does not know is under an implicit `*` rule (its TLD
@@ -56,6 +69,9 @@ mod tests {
             ("xn--85x722f.xn--fiqs8s", Some("xn--85x722f.xn--fiqs8s")),
             ("*.shop.example.co.uk", Some("example.co.uk")),
             ("*.co.uk", None),
+            ("com", None),
+            ("UK.", None),
+            ("*.com", None),
         ] {
             assert_eq!(r(name).as_deref(), expected, "{name}");
         }
@@ -65,7 +81,7 @@ mod tests {
     fn invalid_input_is_a_validation_error() {
         for bad in [
             &b""[..],
-            b"com",
+            b"c_m",
             b"http://example.com",
             b"a b.com",
             b"\xff",
