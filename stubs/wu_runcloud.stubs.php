@@ -23,7 +23,7 @@ namespace {
      * `$options`, without any secret. Sends nothing.
      *
      * @param array $options Per-call overrides: api_token, api_key, api_secret, server_id,
-     *   app_id, api_url, ca_file, timeout; and max_wait (int|float seconds, 0 to 3600, default
+     *   app_id, api_url, ca_file, timeout; and max_wait (int|float|numeric-string seconds, 0 to 3600, default
      *   60), which every function takes: the most one call waits in all on rate limits,
      *   RunCloud's Retry-After/X-RateLimit-Reset and backoff. A wait that does not fit is not
      *   started: the call throws the 429 ApiException at once, its message saying when to retry.

@@ -107,7 +107,8 @@ final class RealWorldRepliesTest extends Native_Test_Case {
 		$this->assertIsArray(wu_runcloud_list_domains($this->v3(['max_wait' => 0])));
 		$this->assertIsArray(wu_runcloud_test_connection($this->v3(['max_wait' => 3])));
 		$this->emulator()->reset();
-		foreach (['3', -1, 3601, NAN, INF, true, []] as $bad) {
+		$this->assertIsArray(wu_runcloud_config($this->v3(['max_wait' => '3'])), 'a numeric string, as timeout takes');
+		foreach (['three', '-1', -1, 3601, NAN, INF, true, []] as $bad) {
 			$e = $this->expectThrown(ValidationException::class, function () use ($bad) {
 				wu_runcloud_add_domain('x.example.com', $this->v3(['max_wait' => $bad]));
 			});

@@ -358,24 +358,40 @@ fn timeout(func: Func, src: Src<'_>) -> Result<TimeoutValue> {
     Ok(value)
 }
 
-/// `max_wait`: seconds from 0 to 3600 as an int or a float (an option only, no constant);
-/// anything else is a Validation error naming the key.
+/// `max_wait`: seconds from 0 to 3600 as an int, a float or a numeric string (as `timeout`
+/// takes: a value read from a form or a setting is a string); an option only, no constant.
+/// Anything else is a Validation error naming the key.
 fn max_wait(func: Func, input: &CallInput) -> Result<Duration> {
+    let invalid = || Error::Validation {
+        field: "max_wait".to_string(),
+        message: format!(
+            "Option {} for {}() must be a number of seconds from 0 to 3600",
+            quote("max_wait"),
+            func.php_name()
+        ),
+    };
     let seconds = match options::get(input, "max_wait") {
         None => return Ok(crate::http::DEFAULT_MAX_WAIT),
         Some(PhpValue::Int(i)) => *i as f64,
         Some(PhpValue::Float(f)) => *f,
-        Some(other) => return Err(options::type_error(func, "max_wait", "int|float", other)),
+        Some(PhpValue::Str(bytes)) => {
+            let text = std::str::from_utf8(bytes).map_err(|_| invalid())?.trim();
+            if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                return Err(invalid());
+            }
+            text.parse::<f64>().map_err(|_| invalid())?
+        }
+        Some(other) => {
+            return Err(options::type_error(
+                func,
+                "max_wait",
+                "int|float|string",
+                other,
+            ))
+        }
     };
     if !seconds.is_finite() || !(0.0..=crate::http::MAX_MAX_WAIT_SECS).contains(&seconds) {
-        return Err(Error::Validation {
-            field: "max_wait".to_string(),
-            message: format!(
-                "Option {} for {}() must be a number of seconds from 0 to 3600",
-                quote("max_wait"),
-                func.php_name()
-            ),
-        });
+        return Err(invalid());
     }
     Ok(Duration::from_secs_f64(seconds))
 }

@@ -134,13 +134,11 @@ fn max_wait_zero_never_waits_even_for_our_own_backoff() {
 fn max_wait_is_validated_strictly_and_nothing_is_sent() {
     let emu = start(|_| {});
     for (value, expected) in [
-        (
-            PhpValue::from("3"),
-            "must be of type int|float, string given",
-        ),
+        (PhpValue::from("three"), "from 0 to 3600"),
+        (PhpValue::from("-3"), "from 0 to 3600"),
         (
             PhpValue::Bool(true),
-            "must be of type int|float, bool given",
+            "must be of type int|float|string, bool given",
         ),
         (PhpValue::Int(-1), "from 0 to 3600"),
         (PhpValue::Int(3601), "from 0 to 3600"),
@@ -163,5 +161,8 @@ fn max_wait_is_validated_strictly_and_nothing_is_sent() {
     }
     assert!(emu.requests().is_empty());
     let input = with_options(v3(&emu), &[("max_wait", PhpValue::Float(2.5))]);
+    assert!(api::config(&input).is_ok());
+    // A numeric string, as `timeout` takes (a value from a form or a setting).
+    let input = with_options(v3(&emu), &[("max_wait", PhpValue::from(" 3 "))]);
     assert!(api::config(&input).is_ok());
 }
