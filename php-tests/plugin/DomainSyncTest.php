@@ -88,6 +88,28 @@ final class DomainSyncTest extends Plugin_Test_Case {
 		$this->assertStringContainsString('shared.example.com stays on RunCloud: mapping 2 still uses it', $this->log_text());
 	}
 
+	public function test_a_rename_undone_before_its_job_ran_keeps_the_name(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		Harness::map_and_fire('a.example.com', 2);
+		State::run_due(self::WINDOW);
+		$puts = $this->redeploys();
+
+		Harness::rename_domain('a.example.com', 'b.example.com');
+		Harness::rename_domain('b.example.com', 'a.example.com');
+		State::run_due(self::WINDOW);
+
+		$this->assertContains('a.example.com', $this->emulator->domain_names(), 'never taken off: the mapping is named so again');
+		$id = (int) $this->record('a.example.com')['id'];
+		$this->assertSame([], $this->requests_matching('DELETE', "~/domains/{$id}\$~"), 'a.example.com was never removed (b.example.com, added meanwhile, is)');
+		$this->assertNotContains('b.example.com', $this->emulator->domain_names());
+		$this->assertSame('covered', $this->cert('a.example.com'));
+		$this->assertStringContainsString('a.example.com stays on RunCloud: mapping 1 was renamed back to it', $this->log_text());
+		$this->assertLessThanOrEqual($puts + 1, $this->redeploys());
+	}
+
 	public function test_a_rename_keeps_the_old_name_another_mapping_spells_in_other_case(): void {
 
 		$this->start_emulator();

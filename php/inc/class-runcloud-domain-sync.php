@@ -214,8 +214,9 @@ class RunCloud_Domain_Sync {
 				$same = is_object($mapping) && method_exists($mapping, 'get_domain') && RunCloud_Config::normalize((string) $mapping->get_domain()) === $old;
 				$id   = is_object($mapping) && method_exists($mapping, 'get_id') ? (int) $mapping->get_id() : 0;
 
-				if ($same && $id !== $item_id) {
-					$this->logger->info(sprintf('%s stays on RunCloud: mapping %d still uses it.', $old, $id));
+				// Any mapping named so now, the renamed one included (renamed back before this job ran).
+				if ($same) {
+					$this->logger->info(sprintf('%s stays on RunCloud: mapping %d %s it.', $old, $id, $id === $item_id ? 'was renamed back to' : 'still uses'));
 
 					return;
 				}
