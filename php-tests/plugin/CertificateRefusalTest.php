@@ -215,4 +215,48 @@ final class CertificateRefusalTest extends Plugin_Test_Case {
 			$this->assertSame('covered', $this->cert($name), $this->log_text());
 		}
 	}
+
+	public function test_a_tenant_waiting_behind_a_blocking_name_never_fails_and_is_covered_once_it_is_fixed(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		Harness::map_and_fire('moved.example.com', 2);
+		State::run_due(self::WINDOW);
+		$this->emulator->set_dns('moved.example.com', false);
+		Harness::map_and_fire('w.example.com', 3);
+
+		// Five days, nobody presses anything; then the blocking name is pointed back here.
+		State::run_due(5 * 86400);
+		$this->assertSame('pending', $this->cert('w.example.com'), 'its own DNS is fine: it waits, it does not fail');
+		$this->assertSame(0, $this->entry('w.example.com')['attempt'], 'the hold\'s tries are not its own');
+		$this->assertNotContains('certificate-failed', $this->notice_ids());
+		$this->assertContains('certificate-blocked', $this->notice_ids());
+
+		$this->emulator->set_dns('moved.example.com', true);
+		State::run_due(2 * 86400);
+		$this->assertSame('covered', $this->cert('w.example.com'), $this->log_text());
+		$this->assertSame('covered', $this->cert('moved.example.com'));
+		$this->assertNotContains('certificate-blocked', $this->notice_ids());
+	}
+
+	public function test_syncs_do_not_use_up_the_tries_of_a_tenant_waiting_behind_a_blocking_name(): void {
+
+		$this->start_emulator();
+		$this->boot();
+
+		Harness::map_and_fire('moved.example.com', 2);
+		State::run_due(self::WINDOW);
+		$this->emulator->set_dns('moved.example.com', false);
+		Harness::map_and_fire('w.example.com', 3);
+		State::run_due(self::WINDOW);
+
+		for ($i = 0; $i < 18; $i++) {
+			Harness::cli('runcloud sync');
+			State::run_due(600);
+		}
+
+		$this->assertSame('pending', $this->cert('w.example.com'), $this->log_text());
+		$this->assertSame(0, $this->entry('w.example.com')['attempt']);
+	}
 }

@@ -640,6 +640,15 @@ class RunCloud_Certificate_Job {
 
 					unset($due[ (string) $verdict['blocking'] ]);
 
+					if (null !== $verdict['blocking']) {
+						// Their own DNS is not in question: they wait with the hold, uncounted, and
+						// never fail for another name's DNS.
+						$hold = $this->state->target($target)['hold'];
+						$this->schedule->wait_behind($target, array_keys($due), $verdict['reason'], is_array($hold) ? (int) ($hold['next_at'] ?? 0) : $this->clock->now());
+
+						return $summary;
+					}
+
 					return $this->not_covered($target, $due, $verdict['reason'], $summary);
 				}
 

@@ -346,6 +346,48 @@ class RunCloud_Ssl_Schedule {
 	}
 
 	/**
+	 * Names that wait behind a name blocking the app's certificate (covered before, or not the
+	 * plugin's): the refused order does not count against their schedule (their own DNS is not
+	 * in question), so they never fail for it; they are tried again when the hold ends (and
+	 * then only within their hourly limit: the order still counts there).
+	 *
+	 * @param array  $target The target.
+	 * @param array  $names  Host names.
+	 * @param string $reason Why they wait ("waiting: x blocks the certificate...").
+	 * @param int    $until  When the hold ends.
+	 * @return void
+	 */
+	public function wait_behind(array $target, array $names, string $reason, int $until): void {
+
+		if ( ! $names) {
+			return;
+		}
+
+		$key    = RunCloud_Config::key($target);
+		$now    = $this->clock->now();
+		$reason = $this->logger->redact($reason);
+
+		$this->state->update_entries(
+			$names,
+			static function (string $name, ?array $entry) use ($key, $now, $reason, $until): ?array {
+				if (null === $entry || ! isset($entry['t'][ $key ])) {
+					return $entry;
+				}
+
+				$t                 = RunCloud_State::complete($entry['t'][ $key ]);
+				$t['reason']       = $reason;
+				$t['tries_at']     = array_slice(array_merge(array_map('intval', (array) $t['tries_at']), [$now]), -self::TRIES_PER_HOUR);
+				$t['scheduled_at'] = null;
+				$t['next_at']      = self::earliest_try($t['tries_at'], max($until, $now));
+
+				$entry['t'][ $key ] = $t;
+
+				return $entry;
+			}
+		);
+	}
+
+	/**
 	 * Names that were on a refused order without being its try (another name was blamed, or
 	 * their own try is later): the order counts for Let's Encrypt's hourly limit of each (its
 	 * validation may have failed too, unnamed), not against their schedule.
