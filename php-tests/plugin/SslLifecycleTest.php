@@ -201,4 +201,23 @@ final class SslLifecycleTest extends Plugin_Test_Case {
 		$this->assertSame('covered', $this->cert('shop.example.com'));
 		$this->assertSame('advanced', RunCloud_Plugin::instance()->lifecycle()->mode(self::APP), 'not taken for a custom certificate');
 	}
+
+	public function test_removing_and_mapping_again_does_not_reset_the_hourly_limit(): void {
+
+		$this->start_emulator();
+		$this->boot();
+		$this->emulator->set_dns('u.example.com', false);
+
+		Harness::map_and_fire('u.example.com', 2);
+		State::run_due(40 * 60);
+		for ($i = 0; $i < 2; $i++) {
+			Harness::unmap_domain('u.example.com');
+			Harness::fire('wu_remove_domain', 'u.example.com', 2);
+			Harness::map_and_fire('u.example.com', 2);
+			State::run_due(9 * 60);
+		}
+
+		$orders = array_filter($this->emulator->issuance()['failed'] ?? [], static fn($order) => in_array('u.example.com', (array) ($order['names'] ?? []), true));
+		$this->assertLessThanOrEqual(4, count($orders), 'within the hour: forgetting the name does not forget its failed tries');
+	}
 }

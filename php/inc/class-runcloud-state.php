@@ -34,7 +34,8 @@ defined('ABSPATH') || exit;
 , 'blocking' (name => reason, since, ours), 'names' (names the
  *   basic certificate would hold) and 'names_at', 'job' (last certificate job: at, result),
  *   'certified_set' (['set' => digest of the names the last redeploy of the app's certificate
- *   held, 'at' => when]).
+ *   held, 'at' => when]), 'recent_tries' (name => tries_at of names forgotten on the app,
+ *   restored when they are known again).
  * - OPTION_INVENTORY_PREFIX + 'SERVER_APP': the app's domain records from the last listing,
  *   [ 'at' => time, 'records' => [ name => [ 'id', 'www', 'wildcard', 'type' ] ] ].
  * - OPTION_WILDCARDS: wildcard names per app (5 min cache). OPTION_ERRORS: recorded failures
@@ -56,6 +57,12 @@ class RunCloud_State {
 	 * Prefix of every network option (and of nothing else).
 	 */
 	const PREFIX = 'wu_runcloud_';
+
+	/**
+	 * Names forgotten on an app whose recent failed tries are remembered (RunCloud_Ssl_Schedule's
+	 * hourly limit survives a removal or a rename).
+	 */
+	const RECENT_TRIES_KEPT = 200;
 
 	/**
 	 * Legacy network option: RunCloud domain ids, [ 'SERVER:APP' => [ domain => id ] ].
@@ -380,11 +387,14 @@ class RunCloud_State {
 	 */
 	public function update_target_entry(string $name, array $target, callable $change, array $fields = []): void {
 
-		$key = RunCloud_Config::key($target);
+		$key     = RunCloud_Config::key($target);
+		$recent  = (array) ($this->target($target)['recent_tries'][ $name ] ?? []);
+		$dropped = null;
+		$revived = false;
 
 		$this->update_entries(
 			[$name],
-			static function (string $name, ?array $entry) use ($key, $change, $fields): ?array {
+			static function (string $name, ?array $entry) use ($key, $change, $fields, $recent, &$dropped, &$revived): ?array {
 				$entry = $entry ?? ['site' => 0, 'op' => 'add_domain', 'www' => false, 't' => []];
 				$entry = array_merge($entry, $fields);
 				$now   = isset($entry['t'][ $key ]) && is_array($entry['t'][ $key ]) ? $entry['t'][ $key ] : null;
@@ -392,13 +402,39 @@ class RunCloud_State {
 
 				if (null === $new) {
 					unset($entry['t'][ $key ]);
+					$dropped = null !== $now ? (array) ($now['tries_at'] ?? []) : null;
 				} else {
+					if (null === $now && $recent) {
+						// Known again (mapped again, renamed back): its recent failed tries come back,
+						// so forgetting a name cannot reset Let's Encrypt's hourly limit.
+						$new['tries_at'] = array_slice(array_merge($recent, (array) ($new['tries_at'] ?? [])), -RunCloud_Ssl_Schedule::TRIES_PER_HOUR);
+						$revived         = true;
+					}
 					$entry['t'][ $key ] = $new;
 				}
 
 				return empty($entry['t']) ? null : $entry;
 			}
 		);
+
+		if ($dropped || $revived) {
+			$this->update_target(
+				$target,
+				static function (array $record) use ($name, $dropped): array {
+					$tries = (array) $record['recent_tries'];
+					unset($tries[ $name ]);
+
+					if ($dropped) {
+						$tries[ $name ] = array_values(array_map('intval', $dropped));
+					}
+
+					// A bounded memory: the names forgotten last (an hour's worth in practice).
+					$record['recent_tries'] = array_slice($tries, -self::RECENT_TRIES_KEPT, null, true);
+
+					return $record;
+				}
+			);
+		}
 	}
 
 	/**
@@ -619,6 +655,7 @@ class RunCloud_State {
 				'names_at' => 0,
 				'job'      => null,
 				'certified_set' => null,
+				'recent_tries'  => [],
 			],
 			is_array($record) ? $record : []
 		);
