@@ -142,6 +142,10 @@ final class PluginLogSecretsTest extends Reliability_Test_Case {
 		// A refusal quoting the credentials of this setup back (only those can be known).
 		$echo = 'v2' === $version ? self::KEY . ' ' . self::SECRET : self::TOKEN;
 		$emulator->fault(['path' => $p . '/ssl/*', 'status' => 422, 'times' => 1, 'body' => json_encode(['message' => 'could not validate unready.example.com ' . $echo])]);
+		State::run_due(3600);
+		// The moved name is pointed back: the unready one, no longer waiting behind it, runs its
+		// own schedule to the end.
+		$emulator->set_dns('moved.example.com', true);
 		State::run_due(5 * 86400);
 		Harness::cli('runcloud status');
 		Harness::cli('runcloud sync');
