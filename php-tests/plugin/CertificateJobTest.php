@@ -179,12 +179,7 @@ final class CertificateJobTest extends Plugin_Test_Case {
 		$this->start_emulator();
 		$this->boot();
 
-		Harness::map_and_fire('moved.example.com', 2);
-		State::run_due(self::WINDOW);
-		$this->emulator->set_dns('moved.example.com', false);
-		Harness::map_and_fire('new.example.com', 3);
-		State::run_due(self::WINDOW);
-		$this->assertSame('blocking', $this->cert('moved.example.com'));
+		$this->a_covered_name_moves_away('moved.example.com', 2, 'new.example.com', 3);
 
 		// The tenant waiting behind it leaves; nothing waits any more, the notice stays: the
 		// certificate still cannot be renewed.

@@ -101,12 +101,7 @@ final class CertificateRefusalTest extends Plugin_Test_Case {
 		$this->start_emulator();
 		$this->boot();
 
-		Harness::map_and_fire('moved.example.com', 2);
-		State::run_due(self::WINDOW);
-		$this->emulator->set_dns('moved.example.com', false);
-		Harness::map_and_fire('new.example.com', 3);
-		State::run_due(self::WINDOW);
-		$this->assertSame('blocking', $this->cert('moved.example.com'));
+		$this->a_covered_name_moves_away('moved.example.com', 2, 'new.example.com', 3);
 
 		// Each hook lifts the hold, and each redeploy validates the blocking name again.
 		for ($minute = 0; $minute < 30; $minute++) {
@@ -245,11 +240,7 @@ final class CertificateRefusalTest extends Plugin_Test_Case {
 		$this->start_emulator();
 		$this->boot();
 
-		Harness::map_and_fire('moved.example.com', 2);
-		State::run_due(self::WINDOW);
-		$this->emulator->set_dns('moved.example.com', false);
-		Harness::map_and_fire('w.example.com', 3);
-		State::run_due(self::WINDOW);
+		$this->a_covered_name_moves_away('moved.example.com', 2, 'w.example.com', 3);
 
 		for ($i = 0; $i < 18; $i++) {
 			Harness::cli('runcloud sync');

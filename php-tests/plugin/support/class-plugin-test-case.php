@@ -163,6 +163,20 @@ abstract class Plugin_Test_Case extends TestCase {
 	}
 
 	/**
+	 * A covered name whose DNS then moves away, and a new tenant mapped after it: the moved name
+	 * blocks the app's certificate (checked), the new one waits behind it.
+	 */
+	protected function a_covered_name_moves_away(string $moved, int $moved_site, string $waiting, int $waiting_site): void {
+
+		Harness::map_and_fire($moved, $moved_site);
+		State::run_due(self::WINDOW);
+		$this->emulator->set_dns($moved, false);
+		Harness::map_and_fire($waiting, $waiting_site);
+		State::run_due(self::WINDOW);
+		$this->assertSame('blocking', $this->cert($moved));
+	}
+
+	/**
 	 * The names the app's basic certificate covers now (emulator state).
 	 */
 	protected function covered(int $server_id = 1, int $app_id = 1): array {
