@@ -35,6 +35,7 @@ require_once __DIR__ . '/inc/class-runcloud-ssl-schedule.php';
 require_once __DIR__ . '/inc/class-runcloud-certificate-inventory.php';
 require_once __DIR__ . '/inc/class-runcloud-ssl-lifecycle.php';
 require_once __DIR__ . '/inc/class-runcloud-certificate-refusal.php';
+require_once __DIR__ . '/inc/class-runcloud-lets-encrypt-limits.php';
 require_once __DIR__ . '/inc/class-runcloud-certificate-job.php';
 require_once __DIR__ . '/inc/class-runcloud-ssl-report.php';
 require_once __DIR__ . '/inc/class-runcloud-drift.php';

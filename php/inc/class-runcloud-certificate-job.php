@@ -51,9 +51,11 @@ class RunCloud_Certificate_Job {
 	const PAUSED_RETRY = 3600;
 
 	/**
-	 * Let's Encrypt's window for certificates of the same set of names (5 per 7 days [doc]).
+	 * Let's Encrypt's limits (hourly failures per name, room, the same set).
+	 *
+	 * @var RunCloud_Lets_Encrypt_Limits
 	 */
-	const SAME_SET_WINDOW = 7 * 86400;
+	private $limits;
 
 	/**
 	 * The remembered state.
@@ -139,8 +141,9 @@ class RunCloud_Certificate_Job {
 	 * @param RunCloud_Admin_Notices     $notices    The notices.
 	 * @param RunCloud_Clock             $clock      The clock.
 	 * @param RunCloud_Logger            $logger     The logger.
+	 * @param RunCloud_Lets_Encrypt_Limits $limits   Let's Encrypt's limits.
 	 */
-	public function __construct(RunCloud_Config $config, RunCloud_State $state, RunCloud_Domain_Operations $operations, RunCloud_Ssl_Lifecycle $lifecycle, RunCloud_Ssl_Schedule $schedule, RunCloud_Certificate_Inventory $inventory, RunCloud_Certificate_Refusal $refusal, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Clock $clock, RunCloud_Logger $logger) {
+	public function __construct(RunCloud_Config $config, RunCloud_State $state, RunCloud_Domain_Operations $operations, RunCloud_Ssl_Lifecycle $lifecycle, RunCloud_Ssl_Schedule $schedule, RunCloud_Certificate_Inventory $inventory, RunCloud_Certificate_Refusal $refusal, RunCloud_Failure_Policy $policy, RunCloud_Admin_Notices $notices, RunCloud_Clock $clock, RunCloud_Logger $logger, RunCloud_Lets_Encrypt_Limits $limits) {
 
 		$this->config     = $config;
 		$this->state      = $state;
@@ -153,6 +156,7 @@ class RunCloud_Certificate_Job {
 		$this->notices    = $notices;
 		$this->clock      = $clock;
 		$this->logger     = $logger;
+		$this->limits     = $limits;
 	}
 
 	/**
@@ -219,14 +223,14 @@ class RunCloud_Certificate_Job {
 			'blocking' => null,
 		];
 
-		$blocked_until = $this->blocked_until($this->pending($target));
+		$blocked_until = $this->limits->blocked_until($this->pending($target));
 
 		if (null === $blocked_until) {
 			$this->readd_parked($target, $force);
 		} else {
 			// No redeploy can go now: adding parked names back would only put them on the next
 			// refused order. They wait with the others.
-			$this->defer_parked($target, $blocked_until);
+			$this->limits->defer_parked($target, $blocked_until);
 		}
 
 		$now     = $this->clock->now();
@@ -328,7 +332,7 @@ class RunCloud_Certificate_Job {
 			}
 
 			try {
-				$room = $this->room_for($target, (string) $name, $entry, $records);
+				$room = $this->limits->room_for($target, (string) $name, $entry, $records, $this->lifecycle->mode($target));
 			} catch (\Throwable $e) {
 				if ( ! RunCloud_Failure_Policy::is_native_exception($e)) {
 					throw $e;
@@ -368,164 +372,6 @@ class RunCloud_Certificate_Job {
 	}
 
 	/**
-	 * Whether a parked name fits on the app's certificate (basic or not yet known mode). When it
-	 * does not, it stays off the app (`over_limit`): its try counts, and the limit's notice names
-	 * it. Throws what the extension throws when the domain list must be read.
-	 *
-	 * @param array      $target  The target.
-	 * @param string     $name    The host name.
-	 * @param array      $entry   Its entry (www).
-	 * @param array|null $records The records counted, read once per run and grown by each name
-	 *                            added back (null: not read yet).
-	 * @return bool
-	 */
-	private function room_for(array $target, string $name, array $entry, ?array &$records): bool {
-
-		if ( ! in_array($this->lifecycle->mode($target), [null, RunCloud_State::MODE_BASIC], true)) {
-			return true;
-		}
-
-		$records = $records ?? $this->inventory->counted_records($target);
-		$with    = $records + [$name => ['www' => ! empty($entry['www']), 'wildcard' => false]];
-		$count   = RunCloud_Certificate_Names::count($with);
-
-		if ($count <= RunCloud_Certificate_Names::LIMIT) {
-			$records = $with;
-
-			return true;
-		}
-
-		$this->state->update_target_entry(
-			$name,
-			$target,
-			static function (?array $t): array {
-				$t               = RunCloud_State::complete($t);
-				$t['over_limit'] = true;
-				$t['not_added']  = false;
-
-				return $t;
-			}
-		);
-		$this->inventory->within_limit($target, RunCloud_Certificate_Names::count($records), array_values(array_unique(array_merge($this->kept_off($target), [$name]))));
-		$this->schedule->not_covered($target, [$name], 'no room on the certificate: ' . RunCloud_Certificate_Inventory::over_limit_reason($count), false);
-
-		return false;
-	}
-
-	/**
-	 * When the app's certificate may be redeployed again, if a waiting name's hourly limit holds
-	 * it back now (every redeploy validates every name on the app); null when nothing does.
-	 *
-	 * @param array $pending name => target entry.
-	 * @return int|null
-	 */
-	private function blocked_until(array $pending): ?int {
-
-		$now   = $this->clock->now();
-		$until = null;
-
-		foreach ($pending as $t) {
-			$at = RunCloud_Ssl_Schedule::earliest_try((array) $t['tries_at'], $now);
-
-			if ($at > $now) {
-				$until = max((int) $until, $at);
-			}
-		}
-
-		return $until;
-	}
-
-	/**
-	 * Parked names due before $until wait until then (their count of tries unchanged).
-	 *
-	 * @param array $target The target.
-	 * @param int   $until  When a redeploy may go again.
-	 * @return void
-	 */
-	private function defer_parked(array $target, int $until): void {
-
-		$key = RunCloud_Config::key($target);
-
-		$this->state->update_entries(
-			array_keys($this->state->entries_on($target)),
-			static function (string $name, ?array $entry) use ($key, $until): ?array {
-				if (null === $entry || ! isset($entry['t'][ $key ])) {
-					return $entry;
-				}
-
-				$t = RunCloud_State::complete($entry['t'][ $key ]);
-
-				if (RunCloud_State::CERT_PARKED === $t['cert'] && ! $t['present'] && null !== $t['next_at'] && (int) $t['next_at'] < $until) {
-					$entry['t'][ $key ]['next_at'] = $until;
-				}
-
-				return $entry;
-			}
-		);
-	}
-
-	/**
-	 * The waiting names whose next try Let's Encrypt's hourly limit holds back.
-	 *
-	 * @param array $pending name => target entry.
-	 * @return string[]
-	 */
-	private function over_hourly_limit(array $pending): array {
-
-		$now = $this->clock->now();
-
-		return array_values(
-			array_map(
-				'strval',
-				array_keys(
-					array_filter(
-						$pending,
-						static function ($t) use ($now) {
-							return RunCloud_Ssl_Schedule::earliest_try((array) $t['tries_at'], $now) > $now;
-						}
-					)
-				)
-			)
-		);
-	}
-
-	/**
-	 * A digest of the names a whole-app certificate for these records holds (any order).
-	 *
-	 * @param array $records name => ['www', 'wildcard'].
-	 * @return string
-	 */
-	private static function set_of(array $records): string {
-
-		$names = array_map('strval', array_keys(RunCloud_Certificate_Names::names($records)));
-		sort($names);
-
-		return md5(implode("\n", $names));
-	}
-
-	/**
-	 * The names kept off the app for want of room on its certificate.
-	 *
-	 * @param array $target The target.
-	 * @return string[]
-	 */
-	private function kept_off(array $target): array {
-
-		$key  = RunCloud_Config::key($target);
-		$kept = [];
-
-		foreach ($this->state->entries_on($target) as $name => $entry) {
-			$t = RunCloud_State::complete($entry['t'][ $key ]);
-
-			if (RunCloud_State::CERT_PARKED === $t['cert'] && ! $t['present'] && $t['over_limit']) {
-				$kept[] = (string) $name;
-			}
-		}
-
-		return $kept;
-	}
-
-	/**
 	 * The names on the app waiting for a certificate: name => target entry.
 	 *
 	 * @param array $target The target.
@@ -559,7 +405,7 @@ class RunCloud_Certificate_Job {
 	private function basic(array $target, array $pending, array $due, array $summary): array {
 
 		for ($round = 1; $round <= self::MAX_ROUNDS; $round++) {
-			$capped = $this->over_hourly_limit($pending);
+			$capped = $this->limits->over_hourly_limit($pending);
 
 			if ($capped) {
 				// Every redeploy validates every name on the app: none is sent while a waiting name
@@ -591,7 +437,7 @@ class RunCloud_Certificate_Job {
 					$pending           = $this->pending($target);
 					$due               = $pending;
 
-					$this->inventory->within_limit($target, RunCloud_Certificate_Names::count($this->inventory->records($target)), $this->kept_off($target));
+					$this->inventory->within_limit($target, RunCloud_Certificate_Names::count($this->inventory->records($target)), $this->limits->kept_off($target));
 
 					if ( ! $pending) {
 						$summary['result'] = sprintf('parked %s (no room on the certificate); nothing else waits', implode(', ', $summary['parked']));
@@ -603,19 +449,15 @@ class RunCloud_Certificate_Job {
 				}
 			}
 
-			if ( ! $this->inventory->within_limit($target, $count, $this->kept_off($target))) {
+			if ( ! $this->inventory->within_limit($target, $count, $this->limits->kept_off($target))) {
 				$summary['result'] = sprintf('not redeployed: the certificate would hold %d names, over Let\'s Encrypt\'s %d', $count, RunCloud_Certificate_Names::LIMIT);
 
 				return $this->not_covered($target, $due, RunCloud_Certificate_Inventory::over_limit_reason($count), $summary);
 			}
 
-			$certified = $this->state->target($target)['certified_set'];
-
-			if (RunCloud_State::MODE_BASIC === $this->lifecycle->mode($target) && is_array($certified) && self::set_of($records) === ($certified['set'] ?? null) && $this->clock->now() - (int) ($certified['at'] ?? 0) < self::SAME_SET_WINDOW) {
-				// The names on the app are those the certificate was issued for within the week
-				// (a name removed, then mapped again): it covers them; a redeploy would be an
-				// identical certificate (Let's Encrypt allows 5 per set per week). After a week
-				// RunCloud may have renewed it for another set, and the limit no longer binds.
+			if (RunCloud_State::MODE_BASIC === $this->lifecycle->mode($target) && $this->limits->already_certified($target, $records)) {
+				// It covers them; a redeploy would be an identical certificate (Let's Encrypt
+				// allows 5 per set per week).
 				$summary['covered'] = $this->cover_all($target, array_keys($records));
 				$summary['result']  = sprintf('the certificate already holds these %d names: not redeployed', $count);
 
@@ -695,18 +537,7 @@ class RunCloud_Certificate_Job {
 
 		if ('redeployed' === $action) {
 			$this->lifecycle->learn_mode($target, RunCloud_State::MODE_BASIC);
-			$set = [
-				'set' => self::set_of($records),
-				'at'  => $this->clock->now(),
-			];
-			$this->state->update_target(
-				$target,
-				static function (array $record) use ($set): array {
-					$record['certified_set'] = $set;
-
-					return $record;
-				}
-			);
+			$this->limits->certified($target, $records);
 
 			$summary['covered'] = $this->cover_all($target, array_keys($records));
 			$full               = $summary['full'] ?? [];

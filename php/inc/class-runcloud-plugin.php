@@ -274,7 +274,8 @@ class RunCloud_Plugin {
 			$this->policy,
 			$this->notices,
 			$this->clock,
-			$this->logger
+			$this->logger,
+			new RunCloud_Lets_Encrypt_Limits($this->state, $this->inventory, $this->schedule, $this->clock)
 		);
 		$this->report          = new RunCloud_Ssl_Report($this->state, $this->lifecycle, $this->schedule, $this->inventory, $this->clock);
 		$this->drift           = new RunCloud_Drift($this->config, $this->operations);
