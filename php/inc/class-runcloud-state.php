@@ -388,13 +388,12 @@ class RunCloud_State {
 	public function update_target_entry(string $name, array $target, callable $change, array $fields = []): void {
 
 		$key     = RunCloud_Config::key($target);
-		$recent  = (array) ($this->target($target)['recent_tries'][ $name ] ?? []);
 		$dropped = null;
-		$revived = false;
+		$created = false;
 
 		$this->update_entries(
 			[$name],
-			static function (string $name, ?array $entry) use ($key, $change, $fields, $recent, &$dropped, &$revived): ?array {
+			static function (string $name, ?array $entry) use ($key, $change, $fields, &$dropped, &$created): ?array {
 				$entry = $entry ?? ['site' => 0, 'op' => 'add_domain', 'www' => false, 't' => []];
 				$entry = array_merge($entry, $fields);
 				$now   = isset($entry['t'][ $key ]) && is_array($entry['t'][ $key ]) ? $entry['t'][ $key ] : null;
@@ -404,18 +403,32 @@ class RunCloud_State {
 					unset($entry['t'][ $key ]);
 					$dropped = null !== $now ? (array) ($now['tries_at'] ?? []) : null;
 				} else {
-					if (null === $now && $recent) {
-						// Known again (mapped again, renamed back): its recent failed tries come back,
-						// so forgetting a name cannot reset Let's Encrypt's hourly limit.
-						$new['tries_at'] = array_slice(array_merge($recent, (array) ($new['tries_at'] ?? [])), -RunCloud_Ssl_Schedule::TRIES_PER_HOUR);
-						$revived         = true;
-					}
+					$created            = null === $now;
 					$entry['t'][ $key ] = $new;
 				}
 
 				return empty($entry['t']) ? null : $entry;
 			}
 		);
+
+		// Known again (mapped again, renamed back): its recent failed tries come back, so that
+		// forgetting a name cannot reset Let's Encrypt's hourly limit. Read only when an entry is
+		// created (once per name), not on every change.
+		$recent  = $created ? (array) ($this->target($target)['recent_tries'][ $name ] ?? []) : [];
+		$revived = (bool) $recent;
+
+		if ($revived) {
+			$this->update_entries(
+				[$name],
+				static function (string $name, ?array $entry) use ($key, $recent): ?array {
+					if (null !== $entry && isset($entry['t'][ $key ]) && is_array($entry['t'][ $key ])) {
+						$entry['t'][ $key ]['tries_at'] = array_slice(array_merge($recent, (array) ($entry['t'][ $key ]['tries_at'] ?? [])), -RunCloud_Ssl_Schedule::TRIES_PER_HOUR);
+					}
+
+					return $entry;
+				}
+			);
+		}
 
 		if ($dropped || $revived) {
 			$this->update_target(
