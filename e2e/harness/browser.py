@@ -68,12 +68,16 @@ class Browser:
     def open(self, path):
         """Loads a page and checks it: complete, no PHP error shown, no secret in the HTML."""
         self.driver.get(self.url(path))
+        return self._checked_page(f"the HTML of {path}")
+
+    def _checked_page(self, what):
+        """The loaded page's HTML, once complete, checked: no secret, no PHP error shown."""
         WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
         html = self.driver.page_source
         for secret in self.secrets:
-            assert secret not in html, f"a secret appears in the HTML of {path}"
+            assert secret not in html, f"a secret appears in {what}"
         for marker in ("Fatal error", "Parse error", "<b>Warning</b>:", "<b>Notice</b>:", "<b>Deprecated</b>:"):
-            assert marker not in html, f"{path} shows a PHP error: {marker}"
+            assert marker not in html, f"{what} shows a PHP error: {marker}"
         return html
 
     def login(self, user, password):
@@ -109,13 +113,7 @@ class Browser:
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, css).click()
         WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
-        WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
-        html = self.driver.page_source
-        for secret in self.secrets:
-            assert secret not in html, f"a secret appears in the HTML after clicking {css}"
-        for marker in ("Fatal error", "Parse error", "<b>Warning</b>:", "<b>Notice</b>:", "<b>Deprecated</b>:"):
-            assert marker not in html, f"the page after clicking {css} shows a PHP error: {marker}"
-        return html
+        return self._checked_page(f"the page after clicking {css}")
 
     def follow(self, css):
         """Opens the link matching `css` (a row action, shown on hover only), with open()'s checks."""
